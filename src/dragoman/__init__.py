@@ -1,0 +1,3 @@
+"""Dragoman: a self-hosted translation-job server."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,69 @@
+"""The ASGI application: every surface's routes on one core."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from dragoman import __version__
+from dragoman.http_limits import BodySizeLimit
+from dragoman.services import Services
+from dragoman.settings import Settings
+from dragoman.store import migrate
+from dragoman.surfaces.native.routes import router as native_router
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    services: Services | None = None,
+    run_workers: bool = True,
+    migrate_on_start: bool = True,
+) -> FastAPI:
+    """Build the app; `services` lets a caller (tests, the CLI) pass backends in."""
+    settings = settings or Settings()
+    services = services or Services.build(settings, run_workers=run_workers)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate_on_start:
+            migrate.upgrade(services.db)
+        services.start()
+        try:
+            yield
+        finally:
+            services.close()
+
+    app = FastAPI(
+        title="Dragoman",
+        version=__version__,
+        summary="Self-hosted translation jobs: one core, five job APIs.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.include_router(native_router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        """The process is up."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"])
+    def readyz() -> JSONResponse:
+        """The database answers and its schema is current."""
+        try:
+            with services.db.read() as conn:
+                conn.execute(text("SELECT 1"))
+            revision = migrate.current(services.db)
+        except Exception as exc:
+            return JSONResponse({"status": "unavailable", "error": type(exc).__name__}, 503)
+        if revision is None:
+            return JSONResponse({"status": "unavailable", "error": "database not migrated"}, 503)
+        return JSONResponse({"status": "ready", "schema": revision})
+
+    return app

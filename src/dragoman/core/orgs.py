@@ -1,0 +1,79 @@
+"""Organizations and their API keys (random, prefixed, stored only as a SHA-256 hash)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from dragoman.errors import AuthenticationError, ValidationError
+from dragoman.ids import new_id
+from dragoman.store.tables import api_keys, organizations
+from dragoman.timefmt import utcnow
+
+KEY_PREFIX = "dgm_"
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    """The tenant every resource belongs to."""
+
+    id: str
+    name: str
+    default_callback_url: str | None = None
+
+
+def hash_key(key: str) -> str:
+    """SHA-256 hex of a key: keys carry 190+ random bits, so a fast hash is enough."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def get_or_create_org(conn: Connection, name: str) -> Organization:
+    """The organization called `name`, created when missing."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ValidationError("organization name must be 1-200 characters", field="name")
+    row = conn.execute(select(organizations).where(organizations.c.name == name)).first()
+    if row is None:
+        org_id = new_id("org")
+        try:
+            with conn.begin_nested():
+                conn.execute(
+                    insert(organizations).values(id=org_id, name=name, created_at=utcnow())
+                )
+        except IntegrityError:  # created meanwhile by another process
+            pass
+        row = conn.execute(select(organizations).where(organizations.c.name == name)).one()
+    return Organization(row.id, row.name, row.default_callback_url)
+
+
+def create_key(conn: Connection, org_id: str) -> str:
+    """A new API key for the organization; the plaintext is returned once and never stored."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    conn.execute(
+        insert(api_keys).values(
+            id=new_id("key"),
+            org_id=org_id,
+            key_hash=hash_key(key),
+            hint=key[: len(KEY_PREFIX) + 4],
+            created_at=utcnow(),
+        )
+    )
+    return key
+
+
+def authenticate(conn: Connection, key: str | None) -> Organization:
+    """The organization owning `key`; AuthenticationError for a missing, unknown or revoked key."""
+    if not key:
+        raise AuthenticationError()
+    row = conn.execute(
+        select(organizations)
+        .join(api_keys, api_keys.c.org_id == organizations.c.id)
+        .where(api_keys.c.key_hash == hash_key(key), api_keys.c.revoked_at.is_(None))
+    ).first()
+    if row is None:
+        raise AuthenticationError("the API key is not valid")
+    return Organization(row.id, row.name, row.default_callback_url)

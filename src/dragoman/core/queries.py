@@ -1,0 +1,152 @@
+"""Reading groups and jobs, always scoped to the caller's organization."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, or_, select
+
+from dragoman.core.status import GroupStatus, JobStatus, group_status
+from dragoman.errors import NotFoundError, ValidationError
+from dragoman.store.tables import job_groups, jobs
+from dragoman.timefmt import iso_ms, parse_iso
+
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    """A job as the core knows it; surfaces render it in their own shape."""
+
+    id: str
+    group_id: str
+    org_id: str
+    engine_id: str
+    target_locale: str
+    status: JobStatus
+    created_at: datetime
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    error_message: str | None = None
+    callback_status: str | None = None
+    units_total: int = 0
+    units_done: int = 0
+    output: Any = None
+    issues: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """A job group with its jobs and derived status."""
+
+    id: str
+    org_id: str
+    engine_id: str
+    source_locale: str
+    created_at: datetime
+    jobs: list[JobView]
+
+    @property
+    def status(self) -> GroupStatus:
+        return group_status(job.status for job in self.jobs)
+
+    def count(self, status: JobStatus) -> int:
+        return sum(job.status == status for job in self.jobs)
+
+
+_SUMMARY_COLUMNS = (
+    jobs.c.id, jobs.c.group_id, jobs.c.org_id, jobs.c.engine_id, jobs.c.target_locale,
+    jobs.c.status, jobs.c.created_at, jobs.c.started_at, jobs.c.completed_at,
+    jobs.c.error_message, jobs.c.callback_status, jobs.c.units_total, jobs.c.units_done,
+)
+
+
+def _view(row: Any, with_output: bool = False) -> JobView:
+    output = None
+    issues: list[dict[str, Any]] = []
+    if with_output:
+        output = json.loads(row.output) if row.output is not None else None
+        issues = list(row.issues or [])
+    return JobView(
+        row.id, row.group_id, row.org_id, row.engine_id, row.target_locale, JobStatus(row.status),
+        row.created_at, row.started_at, row.completed_at, row.error_message, row.callback_status,
+        row.units_total, row.units_done, output, issues,
+    )
+
+
+def get_group(conn: Connection, org_id: str, group_id: str) -> GroupView:
+    """The group and its jobs; NotFoundError for unknown ids and other organizations' ids."""
+    group = conn.execute(
+        select(job_groups.c.id, job_groups.c.engine_id, job_groups.c.source_locale,
+               job_groups.c.target_locales, job_groups.c.created_at)
+        .where(job_groups.c.id == group_id, job_groups.c.org_id == org_id)
+    ).first()
+    if group is None:
+        raise NotFoundError(f"job group {group_id!r} not found")
+    rows = conn.execute(select(*_SUMMARY_COLUMNS).where(jobs.c.group_id == group_id)).all()
+    order = {locale: i for i, locale in enumerate(group.target_locales)}
+    views = sorted((_view(r) for r in rows), key=lambda j: order.get(j.target_locale, len(order)))
+    return GroupView(group.id, org_id, group.engine_id, group.source_locale, group.created_at, views)
+
+
+def get_job(conn: Connection, org_id: str, job_id: str) -> JobView:
+    """One job with its output; NotFoundError for unknown ids and other organizations' ids."""
+    row = conn.execute(
+        select(*_SUMMARY_COLUMNS, jobs.c.output, jobs.c.issues)
+        .where(jobs.c.id == job_id, jobs.c.org_id == org_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"job {job_id!r} not found")
+    return _view(row, with_output=True)
+
+
+def encode_cursor(job: JobView) -> str:
+    """Opaque keyset cursor: base64url of {"t": createdAt, "i": id}."""
+    raw = json.dumps({"t": iso_ms(job.created_at), "i": job.id}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """The (created_at, id) a cursor points after; ValidationError names `cursor`."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value = json.loads(raw)
+        return parse_iso(value["t"]), str(value["i"])
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise ValidationError("cursor is not a cursor this server issued", field="cursor") from exc
+
+
+def list_jobs(
+    conn: Connection,
+    org_id: str,
+    *,
+    statuses: Sequence[str] | None = None,
+    engine_id: str | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> tuple[list[JobView], str | None]:
+    """A page of jobs, newest first, keyset-paginated on (created_at, id) so that concurrent
+    inserts never shift or repeat items; returns the items and the next cursor."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"limit must be between 1 and {MAX_PAGE}", field="limit")
+    query = select(*_SUMMARY_COLUMNS).where(jobs.c.org_id == org_id)
+    if statuses:
+        query = query.where(jobs.c.status.in_(list(statuses)))
+    if engine_id:
+        query = query.where(jobs.c.engine_id == engine_id)
+    if cursor:
+        created, last_id = decode_cursor(cursor)
+        query = query.where(
+            or_(jobs.c.created_at < created, and_(jobs.c.created_at == created, jobs.c.id < last_id))
+        )
+    query = query.order_by(jobs.c.created_at.desc(), jobs.c.id.desc()).limit(limit + 1)
+    rows = conn.execute(query).all()
+    items = [_view(r) for r in rows[:limit]]
+    next_cursor = encode_cursor(items[-1]) if len(rows) > limit else None
+    return items, next_cursor

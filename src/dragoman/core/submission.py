@@ -1,0 +1,195 @@
+"""Accepting a request: validation, engine choice, idempotency, one job per target locale."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from dragoman.content.structured import check_shape
+from dragoman.core.engine_records import EngineRecord, default_engine, get_engine
+from dragoman.core.locales import normalize_locale
+from dragoman.core.orgs import Organization
+from dragoman.core.status import JobStatus
+from dragoman.delivery.events import Event, record_events
+from dragoman.errors import BadRequestError, IdempotencyMismatchError, ValidationError
+from dragoman.ids import new_id
+from dragoman.settings import Settings
+from dragoman.store.tables import job_groups, jobs
+from dragoman.timefmt import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitRequest:
+    """What every surface's "translate this into these locales" request boils down to."""
+
+    source_locale: str
+    target_locales: Sequence[str]
+    data: Any
+    hints: Mapping[str, Sequence[str]] | None = None
+    callback_url: str | None = None
+    idempotency_key: str | None = None
+    engine_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """The group a submission created (or found again through its idempotency key)."""
+
+    group_id: str
+    created: bool
+    job_ids: list[str]
+
+
+def validate(request: SubmitRequest, settings: Settings) -> tuple[str, list[str]]:
+    """Normalised source and target locales; raises naming the field at fault."""
+    source = normalize_locale(request.source_locale, field="sourceLocale")
+    if not request.target_locales:
+        raise ValidationError("targetLocales must list at least one locale", field="targetLocales")
+    if len(request.target_locales) > settings.max_target_locales:
+        raise ValidationError(
+            f"targetLocales lists {len(request.target_locales)} locales; "
+            f"the limit is {settings.max_target_locales}",
+            field="targetLocales",
+        )
+    targets: list[str] = []
+    for index, tag in enumerate(request.target_locales):
+        target = normalize_locale(tag, field=f"targetLocales[{index}]")
+        if target in targets:
+            raise ValidationError(
+                f"targetLocales lists {target!r} more than once", field=f"targetLocales[{index}]"
+            )
+        if target == source:
+            raise ValidationError(
+                f"targetLocales[{index}] is the source locale {source!r}",
+                field=f"targetLocales[{index}]",
+            )
+        targets.append(target)
+    check_shape(request.data, max_depth=settings.max_data_depth, max_strings=settings.max_data_strings)
+    _validate_hints(request.hints)
+    if request.callback_url is not None:
+        check_callback_url(request.callback_url)
+    if request.idempotency_key is not None and not 1 <= len(request.idempotency_key) <= 255:
+        raise ValidationError("idempotencyKey must be 1-255 characters", field="idempotencyKey")
+    return source, targets
+
+
+def check_callback_url(url: str, field: str = "callbackUrl") -> None:
+    """A callback must be an absolute HTTPS URL (the seed: HTTP is rejected with 400)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https" or not parts.hostname:
+        raise BadRequestError(f"{field} must be an absolute https:// URL", field=field)
+
+
+def _validate_hints(hints: Mapping[str, Sequence[str]] | None) -> None:
+    if hints is None:
+        return
+    if not isinstance(hints, Mapping):
+        raise ValidationError("hints must be an object of key -> [breadcrumb, ...]", field="hints")
+    for key, crumbs in hints.items():
+        if not isinstance(crumbs, list) or not all(isinstance(c, str) for c in crumbs):
+            raise ValidationError(f"hints.{key} must be an array of strings", field=f"hints.{key}")
+
+
+def request_hash(source: str, targets: list[str], engine_id: str, request: SubmitRequest) -> str:
+    """Fingerprint of everything that shapes the result (key order of `data` included)."""
+    canonical = json.dumps(
+        [source, targets, engine_id, request.data, request.hints, request.callback_url],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def resolve_engine(
+    conn: Connection, org: Organization, engine_id: str | None, settings: Settings
+) -> EngineRecord:
+    """The engine a request names, or the organization's default."""
+    if engine_id is None:
+        return default_engine(conn, org.id, settings.default_engine_provider)
+    return get_engine(conn, org.id, engine_id)
+
+
+def submit(
+    conn: Connection, org: Organization, request: SubmitRequest, settings: Settings
+) -> Submitted:
+    """Create the group and its jobs in the caller's write transaction, or find the group an
+    identical earlier request with the same idempotency key created."""
+    source, targets = validate(request, settings)
+    engine = resolve_engine(conn, org, request.engine_id, settings)
+    fingerprint = request_hash(source, targets, engine.id, request)
+    if request.idempotency_key is not None:
+        existing = _find_idempotent(conn, org.id, engine.id, request.idempotency_key, fingerprint)
+        if existing is not None:
+            return existing
+    callback_url = request.callback_url or org.default_callback_url
+    now = utcnow()
+    group_id = new_id("ljg")
+    job_ids = [new_id("ljb") for _ in targets]
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                insert(job_groups).values(
+                    id=group_id, org_id=org.id, engine_id=engine.id, source_locale=source,
+                    target_locales=targets, content=json.dumps(request.data, ensure_ascii=False),
+                    hints=request.hints, callback_url=callback_url,
+                    idempotency_key=request.idempotency_key, request_hash=fingerprint,
+                    created_at=now,
+                )
+            )
+    except IntegrityError:
+        # A concurrent request with the same idempotency key won the race (PostgreSQL).
+        assert request.idempotency_key is not None
+        found = _find_idempotent(conn, org.id, engine.id, request.idempotency_key, fingerprint)
+        if found is None:
+            raise
+        return found
+    conn.execute(
+        insert(jobs),
+        [
+            {
+                "id": job_id, "group_id": group_id, "org_id": org.id, "engine_id": engine.id,
+                "target_locale": target, "status": JobStatus.QUEUED,
+                "callback_status": "pending" if callback_url else None,
+                "units_total": 0, "units_done": 0, "attempts": 0,
+                "created_at": now, "dispatched_at": now,
+            }
+            for job_id, target in zip(job_ids, targets, strict=True)
+        ],
+    )
+    record_events(
+        conn,
+        [
+            Event("job.queued", org.id, group_id, job_id, {"targetLocale": target})
+            for job_id, target in zip(job_ids, targets, strict=True)
+        ],
+    )
+    return Submitted(group_id, True, job_ids)
+
+
+def _find_idempotent(
+    conn: Connection, org_id: str, engine_id: str, key: str, fingerprint: str
+) -> Submitted | None:
+    row = conn.execute(
+        select(job_groups.c.id, job_groups.c.request_hash).where(
+            job_groups.c.org_id == org_id,
+            job_groups.c.engine_id == engine_id,
+            job_groups.c.idempotency_key == key,
+        )
+    ).first()
+    if row is None:
+        return None
+    if row.request_hash != fingerprint:
+        raise IdempotencyMismatchError(
+            f"idempotencyKey {key!r} was already used with a different request; "
+            "use a fresh key for new content",
+            field="idempotencyKey",
+        )
+    ids = conn.execute(select(jobs.c.id).where(jobs.c.group_id == row.id).order_by(jobs.c.id))
+    return Submitted(row.id, False, [r.id for r in ids])

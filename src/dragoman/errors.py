@@ -1,0 +1,81 @@
+"""One root for every error Dragoman raises; each docstring is its default message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DragomanError(Exception):
+    """Something went wrong in Dragoman."""
+
+    status_code = 500
+
+    def __init__(self, message: str | None = None, *, field: str | None = None, **extra: Any):
+        self.message = message or (self.__doc__ or "").strip()
+        self.field = field
+        self.extra = extra
+        super().__init__(self.message)
+
+
+class ValidationError(DragomanError):
+    """The request is invalid."""
+
+    status_code = 422
+
+
+class BadRequestError(DragomanError):
+    """The request cannot be accepted as sent."""
+
+    status_code = 400
+
+
+class PayloadTooLargeError(DragomanError):
+    """The request content is larger than this server accepts."""
+
+    status_code = 413
+
+
+class AuthenticationError(DragomanError):
+    """A valid API key is required (send it in the X-API-Key header)."""
+
+    status_code = 401
+
+
+class NotFoundError(DragomanError):
+    """No such resource."""
+
+    status_code = 404
+
+
+class GoneError(NotFoundError):
+    """The resource existed but its data has expired under the retention policy."""
+
+
+class ConflictError(DragomanError):
+    """The request conflicts with an earlier one."""
+
+    status_code = 409
+
+
+class IdempotencyMismatchError(ValidationError):
+    """This idempotencyKey was already used with a different request body."""
+
+
+class EngineError(DragomanError):
+    """The translation engine failed."""
+
+
+class UnsupportedLanguagePairError(EngineError):
+    """No engine of this organization serves the language pair."""
+
+
+class EngineUnavailableError(EngineError):
+    """The engine's backend is not installed or not running."""
+
+
+class PlaceholderMismatchError(DragomanError):
+    """A translated unit does not carry exactly its source's placeholders."""
+
+
+class MissingExtraError(DragomanError):
+    """An optional dependency is not installed."""

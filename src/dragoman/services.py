@@ -1,0 +1,49 @@
+"""The backends one process runs with, built from settings and passed in (never global)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dragoman.engines.registry import EnginePool
+from dragoman.settings import Settings
+from dragoman.store.db import Database
+from dragoman.worker.dispatchers.base import Dispatcher
+from dragoman.worker.dispatchers.embedded import EmbeddedDispatcher
+from dragoman.worker.pool import WorkerPool
+
+
+@dataclass
+class Services:
+    """Database, engines, dispatcher and (when this process runs jobs) the worker pool."""
+
+    settings: Settings
+    db: Database
+    engines: EnginePool
+    dispatcher: Dispatcher
+    workers: WorkerPool | None = field(default=None)
+
+    @classmethod
+    def build(
+        cls, settings: Settings, *, dispatcher: Dispatcher | None = None, run_workers: bool = True
+    ) -> Services:
+        db = Database(
+            settings.resolved_database_url(),
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+        )
+        engines = EnginePool(settings)
+        dispatcher = dispatcher or EmbeddedDispatcher()
+        workers = WorkerPool(db, dispatcher, engines, settings) if run_workers else None
+        return cls(settings, db, engines, dispatcher, workers)
+
+    def start(self) -> None:
+        if self.workers is not None:
+            self.workers.start()
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.stop()
+        else:
+            self.dispatcher.stop()
+        self.engines.close()
+        self.db.dispose()

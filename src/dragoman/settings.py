@@ -1,0 +1,54 @@
+"""Configuration from the environment (`DRAGOMAN_*`), built once by the caller and passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob Dragoman has; each field reads `DRAGOMAN_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="DRAGOMAN_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(Path("./var"), description="Where the embedded SQLite database lives.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default is SQLite under data_dir."
+    )
+    db_pool_size: int = Field(10, ge=1, description="Connections kept open per process.")
+    db_max_overflow: int = Field(20, ge=0, description="Extra connections under load.")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    worker_concurrency: int = Field(2, ge=1, description="Jobs run at once per worker process.")
+    lease_seconds: float = Field(30.0, gt=0, description="How long a claimed job stays claimed.")
+    sweep_interval_seconds: float = Field(
+        5.0, gt=0, description="How often the sweeper looks for stale work."
+    )
+    requeue_after_seconds: float = Field(
+        60.0, gt=0, description="A queued job untouched this long is dispatched again."
+    )
+    max_attempts: int = Field(5, ge=1, description="Claims of one job before it fails for good.")
+
+    max_request_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Largest request body.")
+    max_data_depth: int = Field(32, ge=1, description="Deepest nesting accepted in `data`.")
+    max_data_strings: int = Field(50_000, ge=1, description="Most string leaves in one `data`.")
+    max_target_locales: int = Field(100, ge=1, description="Most target locales per request.")
+
+    apertium_path: str = Field("apertium", description="The apertium command.")
+    apertium_modes_dir: Path | None = Field(
+        None, description="Where Apertium's .mode files are; found from the package by default."
+    )
+    default_engine_provider: str = Field(
+        "apertium", description="Provider of the engine each organization gets on first use."
+    )
+    engine_batch_size: int = Field(200, ge=1, description="Segments per engine call.")
+
+    def resolved_database_url(self) -> str:
+        """The database URL in force: the setting, or SQLite under `data_dir`."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'dragoman.db').resolve()}"

@@ -1,0 +1,167 @@
+"""SQLAlchemy Core tables: the database is the source of truth for every job's state."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always read back timezone-aware (SQLite keeps none)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+        return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("default_callback_url", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("org_id", String(40), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("hint", String(20), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+engines = Table(
+    "engines",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("org_id", String(40), ForeignKey("organizations.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("provider", String(40), nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("is_default", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    # At most one default engine per organization; the partial unique index makes
+    # "created on first use" safe when two requests race to create it.
+    Index(
+        "uq_engines_one_default",
+        "org_id",
+        unique=True,
+        sqlite_where=text("is_default"),
+        postgresql_where=text("is_default"),
+    ),
+)
+
+job_groups = Table(
+    "job_groups",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("org_id", String(40), ForeignKey("organizations.id"), nullable=False),
+    Column("engine_id", String(40), ForeignKey("engines.id"), nullable=False),
+    Column("source_locale", String(64), nullable=False),
+    Column("target_locales", JSON, nullable=False),
+    Column("content", Text),  # the request's `data` as JSON text; None once expired
+    Column("hints", JSON),
+    Column("callback_url", Text),
+    Column("idempotency_key", String(255)),
+    Column("request_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("org_id", "engine_id", "idempotency_key", name="uq_job_groups_idempotency"),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("group_id", String(40), ForeignKey("job_groups.id"), nullable=False, index=True),
+    Column("org_id", String(40), nullable=False),
+    Column("engine_id", String(40), nullable=False),
+    Column("target_locale", String(64), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("output", Text),  # outputData as JSON text
+    Column("issues", JSON),  # QA problems the output carries (units shipped untranslated)
+    Column("error_message", Text),
+    Column("callback_status", String(20)),
+    Column("units_total", Integer, nullable=False, default=0),
+    Column("units_done", Integer, nullable=False, default=0),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("lease_owner", String(80)),
+    Column("lease_expires_at", UTCDateTime),
+    Column("dispatched_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("started_at", UTCDateTime),
+    Column("completed_at", UTCDateTime),
+    # Keyset pagination, newest first, per organization, with and without filters.
+    Index("ix_jobs_org_created", "org_id", "created_at", "id"),
+    Index("ix_jobs_org_status_created", "org_id", "status", "created_at", "id"),
+    Index("ix_jobs_org_engine_created", "org_id", "engine_id", "created_at", "id"),
+    # Claimable work only: the sweeper scans this small partial index, not the whole table.
+    Index(
+        "ix_jobs_claimable",
+        "status",
+        "dispatched_at",
+        sqlite_where=text("status IN ('queued', 'translating')"),
+        postgresql_where=text("status IN ('queued', 'translating')"),
+    ),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("id", String(40), nullable=False, unique=True),
+    Column("org_id", String(40), nullable=False),
+    Column("group_id", String(40)),
+    Column("job_id", String(40)),
+    Column("type", String(40), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_events_org_seq", "org_id", "seq"),
+)

@@ -1,0 +1,66 @@
+"""The native surface's error shape, `{"error": message, "field": ..., "statusCode": N}`,
+applied to every route through its route class (the one place errors map to HTTP)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
+
+from dragoman.errors import DragomanError
+
+log = logging.getLogger(__name__)
+
+
+def error_response(status: int, message: str, field: str | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"error": message, "statusCode": status}
+    if field is not None:
+        body["field"] = field
+    return JSONResponse(body, status_code=status)
+
+
+def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [p for p in loc if p not in ("body", "query", "path", "header")]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "body"
+
+
+def validation_response(exc: RequestValidationError) -> JSONResponse:
+    first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid request"}
+    field = _field_of(first.get("loc", ("body",)))
+    message = str(first.get("msg", "invalid value"))
+    if first.get("type") == "json_invalid":
+        return error_response(422, f"request body is not valid JSON: {message}", "body")
+    if first.get("type") == "missing":
+        return error_response(422, f"{field} is required", field)
+    return error_response(422, f"{field}: {message}", field)
+
+
+class NativeRoute(APIRoute):
+    """Renders Dragoman errors, validation errors and HTTP errors in the native shape."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except DragomanError as exc:
+                if exc.status_code >= 500:
+                    log.exception("server error")
+                    return error_response(500, "internal server error")
+                return error_response(exc.status_code, exc.message, exc.field)
+            except RequestValidationError as exc:
+                return validation_response(exc)
+            except HTTPException as exc:
+                return error_response(exc.status_code, str(exc.detail))
+
+        return route

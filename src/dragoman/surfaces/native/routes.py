@@ -1,0 +1,131 @@
+"""Routes of the native API: `/jobs/localization...` and `/engines`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse
+
+from dragoman.core import engine_records, orgs, queries
+from dragoman.core.orgs import Organization
+from dragoman.core.submission import SubmitRequest, submit
+from dragoman.errors import ValidationError
+from dragoman.services import Services
+from dragoman.surfaces.native import schemas
+from dragoman.surfaces.native.errors import NativeRoute
+from dragoman.surfaces.native.statuses import CORE_STATUSES
+
+router = APIRouter(route_class=NativeRoute, tags=["localization jobs"])
+
+
+def services_of(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(services_of)]
+
+
+def current_org(
+    services: ServicesDep,
+    x_api_key: Annotated[str | None, Header(description="Your API key.")] = None,
+) -> Organization:
+    with services.db.read() as conn:
+        return orgs.authenticate(conn, x_api_key)
+
+
+OrgDep = Annotated[Organization, Depends(current_org)]
+
+
+@router.post("/jobs/localization", status_code=202)
+def create_jobs(body: schemas.LocalizationRequest, org: OrgDep, services: ServicesDep) -> JSONResponse:
+    """Create a job group with one job per target locale (202; 200 for an idempotent replay)."""
+    request = SubmitRequest(
+        source_locale=body.sourceLocale,
+        target_locales=body.targetLocales,
+        data=body.data,
+        hints=body.hints,
+        callback_url=body.callbackUrl,
+        idempotency_key=body.idempotencyKey,
+        engine_id=body.engineId,
+    )
+    with services.db.write() as conn:
+        submitted = submit(conn, org, request, services.settings)
+        group = queries.get_group(conn, org.id, submitted.group_id)
+    if submitted.created:
+        services.dispatcher.dispatch(submitted.job_ids)
+    return JSONResponse(schemas.render_created(group), status_code=202 if submitted.created else 200)
+
+
+@router.get("/jobs/localization/groups/{groupId}")
+def get_group(groupId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:  # noqa: N803
+    """A job group's derived status and its jobs."""
+    with services.db.read() as conn:
+        group = queries.get_group(conn, org.id, groupId)
+    return JSONResponse(schemas.render_group(group))
+
+
+@router.get("/jobs/localization/{jobId}")
+def get_job(jobId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:  # noqa: N803
+    """One job, with `outputData` once completed."""
+    with services.db.read() as conn:
+        job = queries.get_job(conn, org.id, jobId)
+    return JSONResponse(schemas.render_job(job))
+
+
+@router.get("/jobs/localization")
+def list_jobs(
+    org: OrgDep,
+    services: ServicesDep,
+    engineId: str | None = None,  # noqa: N803
+    status: str | None = None,
+    limit: Annotated[int, Query()] = 20,
+    cursor: str | None = None,
+) -> JSONResponse:
+    """Jobs, newest first, with an opaque `nextCursor`."""
+    statuses = None
+    if status is not None:
+        if status not in CORE_STATUSES:
+            raise ValidationError(
+                f"status must be one of {', '.join(sorted(CORE_STATUSES))}", field="status"
+            )
+        statuses = CORE_STATUSES[status]
+    with services.db.read() as conn:
+        items, next_cursor = queries.list_jobs(
+            conn, org.id, statuses=statuses, engine_id=engineId, limit=limit, cursor=cursor
+        )
+    return JSONResponse(
+        {"items": [schemas.render_list_item(j) for j in items], "nextCursor": next_cursor}
+    )
+
+
+@router.get("/engines", tags=["engines"])
+def list_engines(org: OrgDep, services: ServicesDep) -> JSONResponse:
+    """The organization's engines and the language pairs each can serve."""
+    with services.db.write() as conn:
+        engine_records.default_engine(conn, org.id, services.settings.default_engine_provider)
+        records = engine_records.list_engines(conn, org.id)
+    return JSONResponse({"items": [_render_engine(services, r) for r in records]})
+
+
+@router.post("/engines", tags=["engines"], status_code=201)
+def create_engine(body: schemas.EngineRequest, org: OrgDep, services: ServicesDep) -> JSONResponse:
+    """Configure an engine (a provider and its options) for the organization."""
+    services.engines.validate(body.provider, body.options)
+    with services.db.write() as conn:
+        record = engine_records.create_engine_record(
+            conn, org.id, name=body.name, provider=body.provider, options=body.options,
+            make_default=body.isDefault,
+        )
+    return JSONResponse(_render_engine(services, record), status_code=201)
+
+
+def _render_engine(services: Services, record: engine_records.EngineRecord) -> dict[str, object]:
+    try:
+        engine = services.engines.get(record.provider, record.options)
+        pairs = engine.language_pairs()
+        any_pair = getattr(engine, "any_pair", False)
+    except Exception:  # an engine whose backend is missing lists no pairs rather than 500
+        pairs, any_pair = [], False
+    return schemas.render_engine(record, pairs, bool(any_pair))

@@ -1,0 +1,120 @@
+"""Request models and response rendering for the native localization-jobs API (seed 000)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dragoman.core.engine_records import EngineRecord
+from dragoman.core.queries import GroupView, JobView
+from dragoman.engines.base import LanguagePair
+from dragoman.surfaces.native.statuses import NATIVE_STATUS
+from dragoman.timefmt import iso_ms
+
+
+class LocalizationRequest(BaseModel):
+    """`POST /jobs/localization`: one job group, one job per target locale."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    sourceLocale: str = Field(description="BCP-47 source locale, e.g. `en`.")
+    targetLocales: list[str] = Field(description="BCP-47 target locales, e.g. `[\"de\", \"fr\"]`.")
+    data: dict[str, Any] = Field(description="Content to translate; nested objects and arrays.")
+    hints: dict[str, list[str]] | None = Field(None, description="Breadcrumbs per key.")
+    callbackUrl: str | None = Field(None, description="HTTPS webhook URL for this group.")
+    idempotencyKey: str | None = Field(None, description="Returns the existing group if reused.")
+    engineId: str | None = Field(None, description="Engine id; the organization default if omitted.")
+
+
+class EngineRequest(BaseModel):
+    """`POST /engines`: configure an engine for the organization."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    provider: str = Field(description="Engine provider, e.g. `apertium` or `pseudo`.")
+    options: dict[str, Any] = Field(default_factory=dict)
+    isDefault: bool = False
+
+
+def render_created(group: GroupView) -> dict[str, Any]:
+    return {
+        "groupId": group.id,
+        "status": str(group.status),
+        "jobs": [
+            {"id": j.id, "targetLocale": j.target_locale, "status": NATIVE_STATUS[j.status]}
+            for j in group.jobs
+        ],
+        "createdAt": iso_ms(group.created_at),
+    }
+
+
+def render_group(group: GroupView) -> dict[str, Any]:
+    completed = sum(NATIVE_STATUS[j.status] == "completed" for j in group.jobs)
+    failed = sum(NATIVE_STATUS[j.status] == "failed" for j in group.jobs)
+    return {
+        "groupId": group.id,
+        "status": str(group.status),
+        "sourceLocale": group.source_locale,
+        "engineId": group.engine_id,
+        "totalJobs": len(group.jobs),
+        "completedJobs": completed,
+        "failedJobs": failed,
+        "jobs": [
+            {
+                "id": j.id,
+                "targetLocale": j.target_locale,
+                "status": NATIVE_STATUS[j.status],
+                "completedAt": iso_ms(j.completed_at),
+            }
+            for j in group.jobs
+        ],
+        "createdAt": iso_ms(group.created_at),
+    }
+
+
+def render_job(job: JobView) -> dict[str, Any]:
+    status = NATIVE_STATUS[job.status]
+    return {
+        "id": job.id,
+        "groupId": job.group_id,
+        "engineId": job.engine_id,
+        "targetLocale": job.target_locale,
+        "status": status,
+        "outputData": job.output if status == "completed" else None,
+        "errorMessage": job.error_message,
+        "callbackStatus": job.callback_status,
+        "progress": {"unitsDone": job.units_done, "unitsTotal": job.units_total},
+        "qaIssues": job.issues,
+        "createdAt": iso_ms(job.created_at),
+        "startedAt": iso_ms(job.started_at),
+        "completedAt": iso_ms(job.completed_at),
+    }
+
+
+def render_list_item(job: JobView) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "groupId": job.group_id,
+        "engineId": job.engine_id,
+        "targetLocale": job.target_locale,
+        "status": NATIVE_STATUS[job.status],
+        "createdAt": iso_ms(job.created_at),
+        "completedAt": iso_ms(job.completed_at),
+    }
+
+
+def render_engine(
+    record: EngineRecord, pairs: list[LanguagePair] | None, any_pair: bool
+) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "provider": record.provider,
+        "isDefault": record.is_default,
+        "options": record.options,
+        "anyPair": any_pair,
+        "languagePairs": [{"source": p.source, "target": p.target} for p in pairs or []],
+        "createdAt": iso_ms(record.created_at),
+    }

@@ -1,0 +1,1 @@
+"""Dispatchers: how "look at job X" reaches a worker (in-process queue, or a broker)."""

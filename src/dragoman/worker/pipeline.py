@@ -1,0 +1,155 @@
+"""Running one job: claim its lease, extract units, translate in batches, QA, assemble."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Sequence
+
+from dragoman.content.structured import hints_for, iter_strings, replace_strings
+from dragoman.content.units import translate_strings
+from dragoman.engines.base import Engine, Segment
+from dragoman.engines.registry import EnginePool
+from dragoman.errors import DragomanError, EngineError, UnsupportedLanguagePairError
+from dragoman.settings import Settings
+from dragoman.store.db import Database
+from dragoman.worker import transitions
+from dragoman.worker.transitions import ClaimedJob
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY_SECONDS = 0.5
+
+
+class LeaseLostError(DragomanError):
+    """Another worker took over this job; this worker stops without writing anything."""
+
+
+class JobRunner:
+    """Runs jobs by id; one instance per worker process, shared by its threads."""
+
+    def __init__(
+        self, db: Database, engines: EnginePool, settings: Settings, owner: str
+    ) -> None:
+        self.db = db
+        self.engines = engines
+        self.settings = settings
+        self.owner = owner
+        self._held: set[str] = set()
+        self._held_lock = threading.Lock()
+
+    def held(self) -> list[str]:
+        """Ids of the jobs this process is working on now (for lease renewal)."""
+        with self._held_lock:
+            return list(self._held)
+
+    def run(self, job_id: str) -> None:
+        """Claim and run `job_id`; returns quietly when another worker has it."""
+        with self.db.write() as conn:
+            job = transitions.claim(
+                conn, job_id, self.owner, self.settings.lease_seconds, self.settings.max_attempts
+            )
+        if job is None:
+            return
+        with self._held_lock:
+            self._held.add(job.id)
+        try:
+            self._run_claimed(job)
+        finally:
+            with self._held_lock:
+                self._held.discard(job.id)
+
+    def _run_claimed(self, job: ClaimedJob) -> None:
+        try:
+            engine = self.engines.get(job.provider, job.engine_options)
+            if not engine.supports(job.source_locale, job.target_locale):
+                raise UnsupportedLanguagePairError(
+                    f"no engine of this organization translates {job.source_locale} -> "
+                    f"{job.target_locale} ({job.provider} engine: "
+                    f"{engine.missing_pair_hint(job.source_locale, job.target_locale)})"
+                )
+            output, issues, total = self._translate(job, engine)
+        except LeaseLostError:
+            log.info("lease on %s lost; another worker has it", job.id)
+            return
+        except EngineError as exc:
+            if isinstance(exc, UnsupportedLanguagePairError) or job.attempts >= self.settings.max_attempts:
+                self._fail(job, exc.message)
+            else:
+                log.warning("job %s: engine error, will retry: %s", job.id, exc.message)
+                with self.db.write() as conn:
+                    transitions.release(conn, job.id, self.owner)
+            return
+        except DragomanError as exc:
+            self._fail(job, exc.message)
+            return
+        except Exception as exc:
+            log.exception("job %s failed unexpectedly", job.id)
+            self._fail(job, f"internal error while translating: {type(exc).__name__}")
+            return
+        with self.db.write() as conn:
+            if not transitions.complete(conn, job, self.owner, output, issues, total):
+                log.info("job %s finished after its lease was lost; result dropped", job.id)
+
+    def _fail(self, job: ClaimedJob, message: str) -> None:
+        with self.db.write() as conn:
+            transitions.fail(conn, job.id, self.owner, message)
+
+    def _translate(self, job: ClaimedJob, engine: Engine) -> tuple[object, list[dict[str, object]], int]:
+        data = json.loads(job.content) if job.content is not None else None
+        if data is None:
+            raise DragomanError("the job's content has expired and can no longer be translated")
+        leaves = list(iter_strings(data))
+        strings = [text for _, text in leaves]
+        hints = [hints_for(path, job.hints) for path, _ in leaves] if job.hints else None
+        progress = _Progress(self, job)
+        batch_size = min(engine.batch_size, self.settings.engine_batch_size)
+
+        def translate(segments: Sequence[Segment]) -> list[str]:
+            progress.add_total(len(segments))
+            out: list[str] = []
+            for start in range(0, len(segments), batch_size):
+                batch = segments[start : start + batch_size]
+                out.extend(engine.translate_batch(batch, job.source_locale, job.target_locale))
+                progress.advance(len(batch))
+            return out
+
+        result = translate_strings(
+            strings, translate, source_locale=job.source_locale,
+            target_locale=job.target_locale, hints=hints,
+        )
+        output = replace_strings(data, {path: text for (path, _), text in zip(leaves, result.texts, strict=True)})
+        issues: list[dict[str, object]] = [
+            {"path": _path_text(leaves[i.index][0]), "source": i.source, "message": i.message}
+            for i in result.issues
+        ]
+        return output, issues, progress.total
+
+
+class _Progress:
+    """Counts segments done and writes progress (and checks the lease) at most twice a second."""
+
+    def __init__(self, runner: JobRunner, job: ClaimedJob) -> None:
+        self.runner = runner
+        self.job = job
+        self.total = 0
+        self.done = 0
+        self._last = time.monotonic()
+
+    def add_total(self, count: int) -> None:
+        self.total += count
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        now = time.monotonic()
+        if now - self._last < PROGRESS_EVERY_SECONDS:
+            return
+        self._last = now
+        with self.runner.db.write() as conn:
+            if not transitions.report_progress(conn, self.job, self.runner.owner, self.done, self.total):
+                raise LeaseLostError()
+
+
+def _path_text(path: tuple[str | int, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))

@@ -1,0 +1,69 @@
+"""A worker process's moving parts: consumer threads, lease renewal, the sweeper."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+
+from dragoman.engines.registry import EnginePool
+from dragoman.ids import new_id
+from dragoman.settings import Settings
+from dragoman.store.db import Database
+from dragoman.worker import transitions
+from dragoman.worker.dispatchers.base import Dispatcher
+from dragoman.worker.pipeline import JobRunner
+from dragoman.worker.sweeper import Sweeper
+
+log = logging.getLogger(__name__)
+
+
+def worker_identity() -> str:
+    """Who holds a lease: host, pid and a random suffix (pids are reused after restarts)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{new_id('w', 6)}"
+
+
+class WorkerPool:
+    """Runs jobs from `dispatcher` on `concurrency` threads, renewing leases as it goes."""
+
+    def __init__(
+        self, db: Database, dispatcher: Dispatcher, engines: EnginePool, settings: Settings,
+        *, sweep: bool = True,
+    ) -> None:
+        self.db = db
+        self.dispatcher = dispatcher
+        self.settings = settings
+        self.runner = JobRunner(db, engines, settings, worker_identity())
+        self.sweeper = Sweeper(db, dispatcher, settings) if sweep else None
+        self._stop = threading.Event()
+        self._heartbeat: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.dispatcher.start_consuming(self.runner.run, self.settings.worker_concurrency)
+        self._heartbeat = threading.Thread(target=self._renew, name="dragoman-leases", daemon=True)
+        self._heartbeat.start()
+        if self.sweeper is not None:
+            self.sweeper.start()
+
+    def _renew(self) -> None:
+        interval = self.settings.lease_seconds / 3
+        while not self._stop.wait(interval):
+            held = self.runner.held()
+            if not held:
+                continue
+            try:
+                with self.db.write() as conn:
+                    lost = transitions.renew(conn, held, self.runner.owner, self.settings.lease_seconds)
+                if lost:
+                    log.warning("leases lost on %s", sorted(lost))
+            except Exception:  # renewal retries on the next tick; the lease outlives one miss
+                log.exception("lease renewal failed")
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self.sweeper is not None:
+            self.sweeper.stop()
+        self.dispatcher.stop()
+        if self._heartbeat is not None:
+            self._heartbeat.join(5)

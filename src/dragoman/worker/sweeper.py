@@ -1,0 +1,69 @@
+"""The sweeper: re-dispatches work that waited too long or whose worker died."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, select, update
+
+from dragoman.core.status import JobStatus
+from dragoman.settings import Settings
+from dragoman.store.db import Database
+from dragoman.store.tables import jobs
+from dragoman.timefmt import utcnow
+from dragoman.worker.dispatchers.base import Dispatcher
+
+log = logging.getLogger(__name__)
+SWEEP_BATCH = 1000
+
+
+class Sweeper:
+    """Finds stale queued jobs and expired leases and dispatches them again."""
+
+    def __init__(self, db: Database, dispatcher: Dispatcher, settings: Settings) -> None:
+        self.db = db
+        self.dispatcher = dispatcher
+        self.settings = settings
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def sweep_once(self, *, everything_queued: bool = False) -> int:
+        """Dispatch what is due; `everything_queued` after a start, when an in-process queue
+        was lost with the previous process. Returns how many jobs were dispatched."""
+        now = utcnow()
+        stale = now - timedelta(seconds=self.settings.requeue_after_seconds)
+        queued = jobs.c.status == JobStatus.QUEUED
+        if not everything_queued:
+            queued = and_(queued, jobs.c.dispatched_at < stale)
+        expired = and_(jobs.c.status == JobStatus.TRANSLATING, jobs.c.lease_expires_at < now)
+        due = or_(queued, expired)
+        with self.db.write() as conn:
+            ids = [r.id for r in conn.execute(select(jobs.c.id).where(due).limit(SWEEP_BATCH))]
+            if ids:
+                conn.execute(update(jobs).where(jobs.c.id.in_(ids)).values(dispatched_at=now))
+        if ids:
+            log.info("sweeper re-dispatching %d job(s)", len(ids))
+            self.dispatcher.dispatch(ids)
+        return len(ids)
+
+    def start(self) -> None:
+        """Sweep everything once, then every `sweep_interval_seconds` on a thread."""
+        self._thread = threading.Thread(target=self._run, name="dragoman-sweeper", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        first = True
+        while not self._stop.is_set():
+            try:
+                self.sweep_once(everything_queued=first)
+                first = False
+            except Exception:  # a database hiccup must not end sweeping
+                log.exception("sweep failed")
+            self._stop.wait(self.settings.sweep_interval_seconds)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(10)

@@ -1,0 +1,173 @@
+"""Job state changes a worker makes, each fenced by its lease and paired with its event."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select, update
+
+from dragoman.core.status import FINAL, JobStatus, group_status
+from dragoman.delivery.events import Event, record_events
+from dragoman.store.tables import engines, job_groups, jobs
+from dragoman.timefmt import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    """Everything the pipeline needs to run one job it holds the lease on."""
+
+    id: str
+    org_id: str
+    group_id: str
+    source_locale: str
+    target_locale: str
+    provider: str
+    engine_options: dict[str, Any]
+    content: str | None
+    hints: dict[str, list[str]] | None
+    attempts: int
+
+
+def claim(
+    conn: Connection, job_id: str, owner: str, lease_seconds: float, max_attempts: int
+) -> ClaimedJob | None:
+    """Take the lease on a queued job, or on one whose lease expired (its worker died).
+    Atomic: of several workers racing for one job, exactly one gets a row back."""
+    now = utcnow()
+    claimable = or_(
+        jobs.c.status == JobStatus.QUEUED,
+        and_(jobs.c.status == JobStatus.TRANSLATING, jobs.c.lease_expires_at < now),
+    )
+    result = conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id, claimable)
+        .values(
+            status=JobStatus.TRANSLATING,
+            lease_owner=owner,
+            lease_expires_at=now + timedelta(seconds=lease_seconds),
+            attempts=jobs.c.attempts + 1,
+            started_at=func.coalesce(jobs.c.started_at, now),
+        )
+    )
+    if result.rowcount != 1:
+        return None
+    row = conn.execute(
+        select(
+            jobs.c.id, jobs.c.org_id, jobs.c.group_id, jobs.c.target_locale, jobs.c.attempts,
+            jobs.c.units_done, job_groups.c.source_locale, job_groups.c.content,
+            job_groups.c.hints, engines.c.provider, engines.c.options,
+        )
+        .join(job_groups, job_groups.c.id == jobs.c.group_id)
+        .join(engines, engines.c.id == jobs.c.engine_id)
+        .where(jobs.c.id == job_id)
+    ).one()
+    if row.attempts > max_attempts:
+        _finish(conn, job_id, owner, JobStatus.FAILED, error_message=(
+            f"gave up after {max_attempts} attempts (the worker running it stopped each time)"
+        ))
+        return None
+    if row.attempts == 1:
+        record_events(conn, [Event("job.started", row.org_id, row.group_id, row.id, {})])
+    return ClaimedJob(
+        row.id, row.org_id, row.group_id, row.source_locale, row.target_locale, row.provider,
+        dict(row.options), row.content, row.hints, row.attempts,
+    )
+
+
+def renew(conn: Connection, job_ids: Iterable[str], owner: str, lease_seconds: float) -> set[str]:
+    """Extend the leases `owner` holds on `job_ids`; returns the ids whose lease is gone."""
+    ids = list(job_ids)
+    if not ids:
+        return set()
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id.in_(ids), jobs.c.lease_owner == owner,
+               jobs.c.status == JobStatus.TRANSLATING)
+        .values(lease_expires_at=utcnow() + timedelta(seconds=lease_seconds))
+    )
+    held = conn.execute(
+        select(jobs.c.id).where(jobs.c.id.in_(ids), jobs.c.lease_owner == owner,
+                                jobs.c.status == JobStatus.TRANSLATING)
+    )
+    return set(ids) - {r.id for r in held}
+
+
+def report_progress(
+    conn: Connection, job: ClaimedJob, owner: str, done: int, total: int
+) -> bool:
+    """Record units done of total; False when the lease was lost (stop working)."""
+    result = conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job.id, jobs.c.lease_owner == owner,
+               jobs.c.status == JobStatus.TRANSLATING)
+        .values(units_done=done, units_total=total)
+    )
+    if result.rowcount != 1:
+        return False
+    record_events(conn, [Event("job.progress", job.org_id, job.group_id, job.id,
+                               {"unitsDone": done, "unitsTotal": total})])
+    return True
+
+
+def complete(
+    conn: Connection, job: ClaimedJob, owner: str, output: Any, issues: list[dict[str, Any]],
+    total: int,
+) -> bool:
+    """Store the output and mark the job completed, if `owner` still holds the lease."""
+    return _finish(
+        conn, job.id, owner, JobStatus.COMPLETED,
+        output=json.dumps(output, ensure_ascii=False), issues=issues,
+        units_done=total, units_total=total,
+    )
+
+
+def fail(conn: Connection, job_id: str, owner: str, message: str) -> bool:
+    """Mark the job failed with `message`, if `owner` still holds the lease."""
+    return _finish(conn, job_id, owner, JobStatus.FAILED, error_message=message)
+
+
+def release(conn: Connection, job_id: str, owner: str) -> bool:
+    """Give a job back to the queue (a transient engine error) for another attempt."""
+    result = conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id, jobs.c.lease_owner == owner,
+               jobs.c.status == JobStatus.TRANSLATING)
+        .values(status=JobStatus.QUEUED, lease_owner=None, lease_expires_at=None,
+                dispatched_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
+def _finish(conn: Connection, job_id: str, owner: str, status: JobStatus, **values: Any) -> bool:
+    row = conn.execute(
+        select(jobs.c.org_id, jobs.c.group_id, jobs.c.target_locale).where(jobs.c.id == job_id)
+    ).one()
+    # Lock the group row first: two jobs of one group finishing at once must agree on which
+    # of them completes the group (PostgreSQL; SQLite writers are serialised anyway).
+    conn.execute(
+        select(job_groups.c.id).where(job_groups.c.id == row.group_id).with_for_update()
+    ).one()
+    result = conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id, jobs.c.lease_owner == owner,
+               jobs.c.status == JobStatus.TRANSLATING)
+        .values(status=status, completed_at=utcnow(), lease_owner=None, lease_expires_at=None,
+                **values)
+    )
+    if result.rowcount != 1:
+        return False
+    payload = {"targetLocale": row.target_locale, "status": str(status)}
+    if status == JobStatus.FAILED:
+        payload["errorMessage"] = values.get("error_message", "")
+    found = [Event(f"job.{status}", row.org_id, row.group_id, job_id, payload)]
+    statuses = [r.status for r in conn.execute(
+        select(jobs.c.status).where(jobs.c.group_id == row.group_id))]
+    if all(JobStatus(s) in FINAL for s in statuses):
+        found.append(Event("group.completed", row.org_id, row.group_id, None,
+                           {"status": str(group_status(statuses))}))
+    record_events(conn, found)
+    return True
