@@ -1,0 +1,13 @@
+"""The `dragoman` command line: server, admin and client commands."""
+
+from __future__ import annotations
+
+import typer
+
+from dragoman.cli import admin, client_commands, demo, server
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+server.register(app)
+admin.register(app)
+client_commands.register(app)
+demo.register(app)
