@@ -14,6 +14,7 @@ from babel.core import UnknownLocaleError
 from dragoman.content.placeholders import check_markers, find_spans, marker, protect_into
 
 _MAX_NESTING = 12  # deeper ICU is not hand-written UI text; it falls back to a plain string
+_CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")
 _COMPLEX_KINDS = frozenset({"plural", "selectordinal", "select"})
 # Cheap gate: only strings that look like they hold a plural/select are parsed at all.
 _LOOKS_ICU = re.compile(r"\{\s*[\w.\-]+\s*,\s*(?:plural|select|selectordinal)\s*,")
@@ -162,7 +163,9 @@ class _Parser:
             lead, selector, gap = m.group("lead", "selector", "gap")
             if selector is None:
                 break
-            body = self.message(depth + 1, kind != "select", nested=True)
+            # `#` stays protected in a select nested in a plural: runtimes disagree on whether
+            # it is the number there, and keeping it out of the engine is safe either way.
+            body = self.message(depth + 1, kind != "select" or plural, nested=True)
             self.i += 1  # the `}` that message() stopped at
             branches.append(_Branch(lead, selector, gap, body))
         if not branches:
@@ -272,7 +275,7 @@ class IcuMessage:
         if node.kind != "select":
             have = {b.selector for b in node.branches}
             at = next((i for i, (b, _) in enumerate(rendered) if b.selector == "other"), None)
-            missing = sorted(plural_categories(target, node.kind) - have)
+            missing = sorted(plural_categories(target, node.kind) - have, key=_CLDR_ORDER.index)
             if at is not None and missing:
                 # The target language needs categories the source lacks: copy `other`.
                 ob, text = rendered[at]

@@ -1,0 +1,71 @@
+"""Realistic UI strings in every placeholder style the content layer must keep intact."""
+
+from __future__ import annotations
+
+# (id, text): each string is prose with at least one protected span, or prose that only
+# looks like it could hold one ("50% off", "<3", "a < b").
+CORPUS: list[tuple[str, str]] = [
+    ("python-brace", "Hello {name}, welcome back!"),
+    ("python-brace-format", "Total: {amount:.2f} for {count} items"),
+    ("python-brace-empty", "Saved {} of {} files"),
+    ("dotnet-index", "File {0} was moved to {1}."),
+    ("icu-number", "You have {count, number} new notifications"),
+    ("icu-date", "Last login on {when, date, short} at {when, time, short}"),
+    ("mustache", "Welcome, {{username}}! Your plan renews soon."),
+    ("i18next-unescaped", "Click {{- link}} to reset your password"),
+    ("i18next-nesting", "See $t(common.terms) before you continue"),
+    ("js-template", "Uploaded ${size} of ${total} so far"),
+    ("rails", "Retry in %{count} seconds"),
+    ("rails-two", "%{user} invited you to %{project}"),
+    ("ruby-named", "Balance: %<amount>.2f remaining"),
+    ("python-named", "Deleted %(count)d messages from %(folder)s"),
+    ("python-named-float", "Progress: %(percent).1f%% complete"),
+    ("printf-s", "Could not open %s"),
+    ("printf-d", "%d files selected"),
+    ("printf-pos", "%1$s sent you %2$d photos"),
+    ("printf-width", "Size: %-5.2f MB left"),
+    ("printf-long", "Downloaded %lld bytes"),
+    ("printf-literal", "Battery at %d%% and charging"),
+    ("ios-object", "Shared with %@ yesterday"),
+    ("ios-positional", "%1$@ liked %2$@'s post"),
+    ("qt-positional", "Copying %1 to %2"),
+    ("chrome", "Install $EXTENSION$ on every device"),
+    ("html-bold", "<b>Warning:</b> this cannot be undone"),
+    ("html-link", 'Read our <a href="https://example.com/terms?a=1&amp;b=2">terms</a> first'),
+    ("html-link-single", "Open <a href='/help' target='_blank'>help</a> now"),
+    ("html-br", "First line<br/>Second line"),
+    ("html-br-space", "First line<br />Second line"),
+    ("html-nested", "<p>Press <kbd>Ctrl</kbd>+<kbd>S</kbd> to save</p>"),
+    ("html-comment", "Log in <!-- keep short --> to continue"),
+    ("entity-amp", "Terms &amp; conditions apply"),
+    ("entity-nbsp", "Page&nbsp;2 of the report"),
+    ("entity-num", "It&#39;s ready to use"),
+    ("entity-hex", "It&#x27;s already saved"),
+    ("mixed", "<strong>{name}</strong> has %d new messages &amp; %(x)s alerts"),
+    ("url", "Visit https://example.com/docs for more help"),
+    ("email", "Write to support@example.com if this persists"),
+    ("percent-prose", "Everything is 50% off today"),
+    ("heart", "We <3 our users"),
+    ("less-than", "Use it only if a < b holds"),
+    ("lone-brace", "Press { to open a block"),
+    ("lone-amp", "Tom & Jerry are back"),
+    ("markup-and-vars", 'Hi {{name}}, <a href="{url}">click here</a> within %d days'),
+    ("icu-plural", "{count, plural, one {# item} other {# items}}"),
+    (
+        "icu-plural-text",
+        "You have {count, plural, =0 {no messages} one {one message} other {# messages}}"
+        " from {name}",
+    ),
+    ("icu-select", "{gender, select, male {He} female {She} other {They}} replied"),
+    (
+        "icu-nested",
+        "{n, plural, one {{gender, select, female {She has # cat} other {They have # cat}}}"
+        " other {{gender, select, female {She has # cats} other {They have # cats}}}}",
+    ),
+    (
+        "icu-offset",
+        "{n, plural, offset:1 =0 {Nobody} =1 {Only {host}} other {{host} and # others}}",
+    ),
+    ("icu-ordinal", "{n, selectordinal, one {#st} two {#nd} few {#rd} other {#th}} place"),
+    ("icu-markup", "{count, plural, one {<b>#</b> file} other {<b>#</b> files}} deleted"),
+]
