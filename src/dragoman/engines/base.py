@@ -8,12 +8,24 @@ literal text. The pipeline checks the markers after every call (QA) and never tr
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from dragoman.settings import Settings
+
+MARKER = re.compile(r'<x id="\d+"/>')
+"""An inline marker, the only markup a segment carries."""
+
+
+def has_words(text: str) -> bool:
+    """True when `text` has a letter outside its markers; other text is returned unchanged."""
+    return any(ch.isalpha() for ch in MARKER.sub("", text))
 
 
 class EngineOptions(BaseModel):
@@ -45,9 +57,16 @@ class Engine(ABC):
     batch_size: ClassVar[int] = 200
     options_model: ClassVar[type[EngineOptions]] = EngineOptions
     uses_hints: ClassVar[bool] = False
+    # True for engines that serve every pair of valid tags; `language_pairs()` is then empty.
+    any_pair: ClassVar[bool] = False
 
     def __init__(self, options: EngineOptions | None = None, **settings: Any) -> None:
         self.options = options or self.options_model()
+
+    @classmethod
+    def from_settings(cls, options: EngineOptions, settings: Settings) -> Engine:
+        """An engine built with what it needs from `settings` (paths, commands, URLs)."""
+        return cls(options)
 
     @abstractmethod
     def language_pairs(self) -> list[LanguagePair]:
@@ -66,9 +85,7 @@ class Engine(ABC):
         return None
 
     @abstractmethod
-    def translate_batch(
-        self, segments: Sequence[Segment], source: str, target: str
-    ) -> list[str]:
+    def translate_batch(self, segments: Sequence[Segment], source: str, target: str) -> list[str]:
         """Translate `segments` from `source` to `target`, returning one string per segment."""
 
     def missing_pair_hint(self, source: str, target: str) -> str:

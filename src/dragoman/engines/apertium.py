@@ -1,0 +1,137 @@
+"""Apertium, rule-based and offline: one warm null-flush pipeline per installed mode."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from dragoman.engines import apertium_stream as stream
+from dragoman.engines.apertium_pipeline import (
+    ApertiumPipeline,
+    PipelineFailedError,
+    find_modes_dir,
+    mode_commands,
+    terminate_all,
+)
+from dragoman.engines.base import Engine, EngineOptions, LanguagePair, Segment, has_words
+from dragoman.engines.languages import Direction, best_direction, package_hint, parse_mode_name
+from dragoman.errors import EngineError, EngineUnavailableError, UnsupportedLanguagePairError
+from dragoman.settings import Settings
+
+
+class ApertiumOptions(EngineOptions):
+    """How the Apertium engine translates."""
+
+    mark_unknown: bool = Field(False, description="Prefix unknown words with `*`.")
+    timeout_seconds: float = Field(
+        30.0, gt=0, le=600, description="A pipeline silent this long is killed and restarted."
+    )
+
+
+class ApertiumEngine(Engine):
+    """Translates through the Apertium modes installed on this machine."""
+
+    name = "apertium"
+    batch_size = 2000
+    options_model = ApertiumOptions
+
+    def __init__(
+        self,
+        options: EngineOptions | None = None,
+        *,
+        apertium_path: str = "apertium",
+        modes_dir: Path | None = None,
+        **settings: Any,
+    ) -> None:
+        super().__init__(options)
+        self.config = ApertiumOptions.model_validate(self.options.model_dump())
+        self.apertium_path = apertium_path
+        self.modes_dir = find_modes_dir(apertium_path, modes_dir)
+        self._lock = threading.Lock()
+        self._pipelines: dict[str, ApertiumPipeline] = {}
+        self._directions: list[Direction] | None = None
+
+    @classmethod
+    def from_settings(cls, options: EngineOptions, settings: Settings) -> ApertiumEngine:
+        return cls(
+            options, apertium_path=settings.apertium_path, modes_dir=settings.apertium_modes_dir
+        )
+
+    def directions(self) -> list[Direction]:
+        """The installed modes that translate, read once per engine."""
+        if self._directions is None:
+            modes = sorted(self.modes_dir.glob("*.mode")) if self.modes_dir else []
+            parsed = (parse_mode_name(path.stem) for path in modes)
+            self._directions = [direction for direction in parsed if direction]
+        return self._directions
+
+    def language_pairs(self) -> list[LanguagePair]:
+        pairs = (LanguagePair(d.source.tag, d.target.tag) for d in self.directions())
+        return list(dict.fromkeys(pairs))
+
+    def resolve_pair(self, source: str, target: str) -> LanguagePair | None:
+        direction = best_direction(self.directions(), source, target)
+        return LanguagePair(direction.source.tag, direction.target.tag) if direction else None
+
+    def missing_pair_hint(self, source: str, target: str) -> str:
+        hint = package_hint(source, target)
+        if self.modes_dir is None:
+            return f"Apertium is not installed here: apt-get install apertium, then {hint}"
+        return hint
+
+    def translate_batch(self, segments: Sequence[Segment], source: str, target: str) -> list[str]:
+        results = [segment.text for segment in segments]
+        todo = [(i, stream.split_edges(text)) for i, text in enumerate(results)]
+        todo = [(i, edges) for i, edges in todo if has_words(edges[1])]
+        direction = best_direction(self.directions(), source, target)
+        if direction is None:
+            raise UnsupportedLanguagePairError(
+                f"Apertium cannot translate {source} -> {target} here; "
+                f"{self.missing_pair_hint(source, target)}"
+            )
+        if not todo:
+            return results
+        translated = self._run(direction.mode, [core for _, (_, core, _) in todo])
+        for (i, (lead, core, trail)), text in zip(todo, translated, strict=True):
+            results[i] = lead + stream.keep_initial_case(core, text) + trail
+        return results
+
+    def _run(self, mode: str, cores: list[str]) -> list[str]:
+        pipeline = self._pipeline(mode)
+        payload = stream.encode_batch(cores)
+        with pipeline.lock:
+            try:
+                output = pipeline.run(payload, stream.BOUNDARY, len(cores))
+            except PipelineFailedError:
+                try:  # restarted once; a second failure is the operator's to see
+                    output = pipeline.run(payload, stream.BOUNDARY, len(cores))
+                except PipelineFailedError as exc:
+                    raise EngineError(f"{exc}; it failed twice in a row, giving up") from exc
+        translated = stream.decode_output(output.decode("utf-8", "replace"))
+        if len(translated) != len(cores):
+            raise EngineError(
+                f"Apertium mode {mode} returned {len(translated)} segments for {len(cores)}"
+            )
+        return translated
+
+    def _pipeline(self, mode: str) -> ApertiumPipeline:
+        with self._lock:
+            if mode not in self._pipelines:
+                if self.modes_dir is None:
+                    raise EngineUnavailableError(self.missing_pair_hint("en", "es"))
+                commands = mode_commands(
+                    self.modes_dir / f"{mode}.mode", mark_unknown=self.config.mark_unknown
+                )
+                self._pipelines[mode] = ApertiumPipeline(
+                    mode, commands, self.config.timeout_seconds
+                )
+            return self._pipelines[mode]
+
+    def close(self) -> None:
+        with self._lock:
+            pipelines, self._pipelines = list(self._pipelines.values()), {}
+        terminate_all(pipelines)
