@@ -97,7 +97,8 @@ class ApertiumEngine(Engine):
             return results
         translated = self._run(direction.mode, [core for _, (_, core, _) in todo])
         for (i, (lead, core, trail)), text in zip(todo, translated, strict=True):
-            results[i] = lead + stream.keep_initial_case(core, text) + trail
+            # Edges are ours to restore: Apertium leaves a blank where it drops a pronoun.
+            results[i] = lead + stream.keep_initial_case(core, text.strip()) + trail
         return results
 
     def _run(self, mode: str, cores: list[str]) -> list[str]:

@@ -100,7 +100,7 @@ def keep_initial_case(source: str, translated: str) -> str:
     fragments like "regular expression too big" would otherwise come back capitalized.
     """
     source_word = _FIRST_WORD.search(MARKER.sub("", source))
-    target_word = _FIRST_WORD.search(translated)
+    target_word = _FIRST_WORD.search(MARKER.sub(lambda m: " " * len(m[0]), translated))
     if source_word is None or target_word is None or not source_word[0][0].islower():
         return translated
     word = target_word[0]
