@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 
 from dragoman.app import create_app
 from dragoman.core import orgs
@@ -19,9 +19,9 @@ from dragoman.worker.dispatchers.base import Dispatcher
 
 @dataclass
 class Api:
-    """A running app plus the helpers tests keep needing."""
+    """A running server on 127.0.0.1, an HTTP client for it, and helpers tests keep needing."""
 
-    client: TestClient
+    client: httpx.Client
     services: Services
 
     def new_key(self, org: str | None = None) -> str:
@@ -51,9 +51,10 @@ class Api:
 def running_api(
     settings: Settings, *, run_workers: bool = True, dispatcher: Dispatcher | None = None
 ) -> Iterator[Api]:
-    services = Services.build(settings, run_workers=run_workers, dispatcher=dispatcher)
-    app = create_app(settings, services=services)
-    with TestClient(app) as client:
+    with (
+        live_server(settings, run_workers=run_workers, dispatcher=dispatcher) as (base, services),
+        httpx.Client(base_url=base, timeout=30) as client,
+    ):
         yield Api(client, services)
 
 
@@ -66,14 +67,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(settings: Settings, *, run_workers: bool = True) -> Iterator[tuple[str, Services]]:
+def live_server(
+    settings: Settings, *, run_workers: bool = True, dispatcher: Dispatcher | None = None
+) -> Iterator[tuple[str, Services]]:
     """A real uvicorn server on 127.0.0.1 in a thread; yields its base URL and services."""
     import threading
 
-    import httpx
     import uvicorn
 
-    services = Services.build(settings, run_workers=run_workers)
+    services = Services.build(settings, run_workers=run_workers, dispatcher=dispatcher)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, services=services),
                                            host="127.0.0.1", port=port, log_level="warning"))

@@ -14,6 +14,8 @@ _NOT_PROSE = re.compile(
     | \#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})    # hex colour
     | \d{4}-\d{2}-\d{2}(?:[T\ ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?  # ISO date
     | [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}  # UUID
+    | [A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+                  # identifiers: course_101, a.b_c
+    | [A-Za-z]+\d+[A-Za-z0-9]* | \d+[A-Za-z]+\d[A-Za-z0-9]*       # codes: course101, 2fa3
     | [-+]?(?:\d[\d,.\s]*)?\d(?:[eE][-+]?\d+)?\s*(?:%|px|em|rem|pt|ms|s|kb|mb|gb)?  # numbers
     """,
     re.VERBOSE | re.IGNORECASE,

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Sequence
 
-from dragoman.content.structured import hints_for, iter_strings, replace_strings
+from dragoman.content.structured import format_path, hints_for, iter_strings, replace_strings
 from dragoman.content.units import translate_strings
 from dragoman.engines.base import Engine, Segment
 from dragoman.engines.registry import EnginePool
@@ -121,7 +121,7 @@ class JobRunner:
         )
         output = replace_strings(data, {path: text for (path, _), text in zip(leaves, result.texts, strict=True)})
         issues: list[dict[str, object]] = [
-            {"path": _path_text(leaves[i.index][0]), "source": i.source, "message": i.message}
+            {"path": format_path(leaves[i.index][0]), "source": i.source, "message": i.message}
             for i in result.issues
         ]
         return output, issues, progress.total
@@ -150,6 +150,3 @@ class _Progress:
             if not transitions.report_progress(conn, self.job, self.runner.owner, self.done, self.total):
                 raise LeaseLostError()
 
-
-def _path_text(path: tuple[str | int, ...]) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
