@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     default_engine_provider: str = Field(
         "apertium", description="Provider of the engine each organization gets on first use."
     )
-    engine_batch_size: int = Field(200, ge=1, description="Segments per engine call.")
+    engine_batch_size: int = Field(1000, ge=1, description="Most segments per engine call.")
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the setting, or SQLite under `data_dir`."""
