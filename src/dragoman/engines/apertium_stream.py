@@ -108,3 +108,14 @@ def keep_initial_case(source: str, translated: str) -> str:
         return translated
     start = target_word.start()
     return translated[:start] + word[0].lower() + translated[start + 1 :]
+
+
+_SPACE_RUN = re.compile(r" {2,}")
+
+
+def tidy_blanks(source: str, text: str) -> str:
+    """Collapse the double spaces Apertium leaves where it drops a word ("you have" ->
+    "tienes"), unless the source itself had such runs (then they may be deliberate)."""
+    if "  " in source:
+        return text
+    return _SPACE_RUN.sub(" ", text)

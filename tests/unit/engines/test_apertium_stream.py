@@ -36,3 +36,8 @@ def test_edges_and_initial_case() -> None:
     assert stream.keep_initial_case("Regular", "Regular") == "Regular"
     assert stream.keep_initial_case("ok", "URL válida") == "URL válida"
     assert stream.keep_initial_case('<x id="1"/>save', '<x id="1"/>Salvar') == '<x id="1"/>salvar'
+
+
+def test_tidy_blanks_collapses_only_runs_the_source_lacked() -> None:
+    assert stream.tidy_blanks("Hello, you have mail", "Hola,  tienes correo") == "Hola, tienes correo"
+    assert stream.tidy_blanks("Name:  value", "Nombre:  valor") == "Nombre:  valor"
