@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,6 +16,14 @@ from dragoman.services import Services
 from dragoman.settings import Settings
 from dragoman.store import migrate
 from dragoman.surfaces.native.routes import router as native_router
+
+
+def create_app_from_env() -> FastAPI:
+    """The app built from `DRAGOMAN_*` alone: what each `serve --workers N` process runs."""
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    return create_app(settings, run_workers=settings.run_workers)
 
 
 def create_app(

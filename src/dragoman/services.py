@@ -32,7 +32,7 @@ class Services:
             max_overflow=settings.db_max_overflow,
         )
         engines = EnginePool(settings)
-        dispatcher = dispatcher or EmbeddedDispatcher()
+        dispatcher = dispatcher or _dispatcher_for(settings)
         workers = WorkerPool(db, dispatcher, engines, settings) if run_workers else None
         return cls(settings, db, engines, dispatcher, workers)
 
@@ -47,3 +47,12 @@ class Services:
             self.dispatcher.stop()
         self.engines.close()
         self.db.dispose()
+
+
+def _dispatcher_for(settings: Settings) -> Dispatcher:
+    """Dramatiq when a broker is configured, else the in-process queue."""
+    if settings.broker_url:
+        from dragoman.worker.dispatchers.dramatiq import DramatiqDispatcher
+
+        return DramatiqDispatcher(settings.broker_url, queue=settings.broker_queue)
+    return EmbeddedDispatcher()

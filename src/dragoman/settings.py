@@ -47,6 +47,18 @@ class Settings(BaseSettings):
     )
     engine_batch_size: int = Field(1000, ge=1, description="Most segments per engine call.")
 
+    broker_url: str | None = Field(
+        None,
+        description="redis://... or amqp://...: dispatch through Dramatiq to `dragoman worker` "
+        "processes instead of the in-process queue.",
+    )
+    broker_queue: str = Field(
+        "dragoman", pattern=r"^[a-zA-Z_][a-zA-Z0-9._-]*$", description="Dramatiq queue name."
+    )
+    run_workers: bool = Field(
+        True, description="Whether `serve` runs jobs in its own processes (--no-worker: false)."
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL in force: the setting, or SQLite under `data_dir`."""
         if self.database_url:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from dragoman.cli import admin, client_commands, demo, server
+from dragoman.cli import admin, client_commands, demo, server, worker
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 server.register(app)
+worker.register(app)
 admin.register(app)
 client_commands.register(app)
 demo.register(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import typer
 
@@ -16,6 +17,9 @@ def serve(
     host: str = typer.Option(None, help="Interface to bind (default DRAGOMAN_HOST or 127.0.0.1)."),
     port: int = typer.Option(None, help="Port (default DRAGOMAN_PORT or 8000)."),
     no_worker: bool = typer.Option(False, "--no-worker", help="Serve the API only; run no jobs."),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="API processes sharing the port (each built from DRAGOMAN_*)."
+    ),
     log_level: str = typer.Option("info", help="Log level."),
 ) -> None:
     """Run the HTTP API, a pool of workers and the sweeper in one process."""
@@ -25,7 +29,15 @@ def serve(
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
-    app = create_app(settings, run_workers=not no_worker)
+    if workers > 1:
+        # Each process builds its own app from the environment, which it inherits from here.
+        if no_worker:
+            os.environ["DRAGOMAN_RUN_WORKERS"] = "false"
+        uvicorn.run("dragoman.app:create_app_from_env", factory=True, workers=workers,
+                    host=host or settings.host, port=port or settings.port,
+                    log_level=log_level, access_log=False)
+        return
+    app = create_app(settings, run_workers=not no_worker and settings.run_workers)
     uvicorn.run(app, host=host or settings.host, port=port or settings.port,
                 log_level=log_level, access_log=False)
 

@@ -60,10 +60,12 @@ class WorkerPool:
             except Exception:  # renewal retries on the next tick; the lease outlives one miss
                 log.exception("lease renewal failed")
 
-    def stop(self) -> None:
-        self._stop.set()
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop sweeping, let running jobs finish for up to `timeout` seconds while their
+        leases are still renewed, then stop renewing."""
         if self.sweeper is not None:
             self.sweeper.stop()
-        self.dispatcher.stop()
+        self.dispatcher.stop(timeout)
+        self._stop.set()
         if self._heartbeat is not None:
             self._heartbeat.join(5)

@@ -37,10 +37,20 @@ class Sweeper:
         queued = jobs.c.status == JobStatus.QUEUED
         if not everything_queued:
             queued = and_(queued, jobs.c.dispatched_at < stale)
-        expired = and_(jobs.c.status == JobStatus.TRANSLATING, jobs.c.lease_expires_at < now)
+        # An expired lease is sent once when it expires, then again only every
+        # requeue_after_seconds while no worker claims it (not on every sweep).
+        expired = and_(
+            jobs.c.status == JobStatus.TRANSLATING,
+            jobs.c.lease_expires_at < now,
+            or_(jobs.c.dispatched_at.is_(None), jobs.c.dispatched_at < jobs.c.lease_expires_at,
+                jobs.c.dispatched_at < stale),
+        )
         due = or_(queued, expired)
+        # SKIP LOCKED: when many worker processes sweep at once, each row goes to one of
+        # them; the others skip it and, once it commits, no longer see it as due.
+        query = select(jobs.c.id).where(due).limit(SWEEP_BATCH).with_for_update(skip_locked=True)
         with self.db.write() as conn:
-            ids = [r.id for r in conn.execute(select(jobs.c.id).where(due).limit(SWEEP_BATCH))]
+            ids = [r.id for r in conn.execute(query)]
             if ids:
                 conn.execute(update(jobs).where(jobs.c.id.in_(ids)).values(dispatched_at=now))
         if ids:
@@ -57,7 +67,8 @@ class Sweeper:
         first = True
         while not self._stop.is_set():
             try:
-                self.sweep_once(everything_queued=first)
+                # A broker keeps its messages across our restarts; an in-process queue not.
+                self.sweep_once(everything_queued=first and not self.dispatcher.durable)
                 first = False
             except Exception:  # a database hiccup must not end sweeping
                 log.exception("sweep failed")

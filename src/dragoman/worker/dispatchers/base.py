@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from typing import ClassVar
 
 JobHandler = Callable[[str], None]
 
 
 class Dispatcher(ABC):
     """Carries job ids from whoever accepted work to whoever runs it."""
+
+    #: Messages outlive the process that sent them (a broker). When False, a restart loses
+    #: the queue, so the sweeper's first pass re-dispatches every queued job.
+    durable: ClassVar[bool] = False
 
     @abstractmethod
     def dispatch(self, job_ids: Sequence[str]) -> None:
@@ -18,5 +23,5 @@ class Dispatcher(ABC):
     def start_consuming(self, handler: JobHandler, concurrency: int) -> None:  # noqa: B027
         """Run `handler(job_id)` for dispatched jobs on `concurrency` threads (worker side)."""
 
-    def stop(self) -> None:  # noqa: B027 - dispatchers without resources need not override
-        """Stop consuming and release connections."""
+    def stop(self, timeout: float = 10.0) -> None:  # noqa: B027 - none to release: no override
+        """Stop consuming (running jobs get `timeout` seconds to finish), release connections."""

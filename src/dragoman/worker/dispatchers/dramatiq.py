@@ -1,0 +1,140 @@
+"""Dispatch through Dramatiq on Redis or RabbitMQ, to `dragoman worker` processes anywhere.
+
+A message carries one job id and means only "look at job X": the database decides whether
+there is anything to do (the claim is atomic), so a duplicate costs one failed UPDATE and a
+lost message is found again by the sweeper. The broker and the actor belong to this
+dispatcher (never dramatiq's global broker), and are built on first use, not at import.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from dragoman.errors import MissingExtraError, ValidationError
+from dragoman.worker.dispatchers.base import Dispatcher, JobHandler
+
+log = logging.getLogger(__name__)
+
+ACTOR_NAME = "dragoman_look_at_job"
+# How long an idle consumer sleeps between polls at most (Redis polls; RabbitMQ pushes):
+# this bounds the latency from dispatch to claim on an idle worker.
+POLL_MS = 100
+
+
+def make_broker(url: str) -> Any:
+    """A Dramatiq broker for `url` (redis://, rediss://, amqp://, amqps://), without any
+    middleware: retries, time limits and age limits are the database's job here."""
+    scheme = urlsplit(url).scheme.lower()
+    try:
+        if scheme in ("redis", "rediss", "unix"):
+            from dramatiq.brokers.redis import RedisBroker
+
+            return RedisBroker(url=url, middleware=[])  # type: ignore[no-untyped-call]  # untyped upstream
+        if scheme in ("amqp", "amqps"):
+            from dramatiq.brokers.rabbitmq import RabbitmqBroker
+
+            # Confirmed publishes: enqueue returns once RabbitMQ holds the message.
+            return RabbitmqBroker(url=url, middleware=[], confirm_delivery=True)
+    except ModuleNotFoundError as exc:
+        extra = "redis" if scheme.startswith(("redis", "unix")) else "rabbitmq"
+        raise MissingExtraError(
+            f"{exc.name} is missing: install dragoman[{extra}] to use a {scheme}:// broker"
+        ) from exc
+    raise ValidationError(
+        f"DRAGOMAN_BROKER_URL must start with redis://, rediss://, amqp:// or amqps://, "
+        f"not {scheme or 'nothing'}://",
+        field="broker_url",
+    )
+
+
+class DramatiqDispatcher(Dispatcher):
+    """Sends one Dramatiq message per job id; consumes them with an in-process Dramatiq
+    `Worker` whose threads run the same `JobRunner.run` as the embedded dispatcher."""
+
+    durable = True
+
+    def __init__(
+        self, url: str, *, queue: str = "dragoman", poll_ms: int = POLL_MS, broker: Any = None
+    ) -> None:
+        self.url = url
+        self.queue = queue
+        self.poll_ms = poll_ms
+        self._broker: Any = broker
+        self._actor: Any = None
+        self._handler: JobHandler | None = None
+        self._worker: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def broker(self) -> Any:
+        """The Dramatiq broker, built (and the actor declared on it) on first use."""
+        return self._get_actor().broker
+
+    def _get_actor(self) -> Any:
+        with self._lock:
+            if self._actor is None:
+                from dramatiq import Actor
+
+                if self._broker is None:
+                    self._broker = make_broker(self.url)
+                self._actor = Actor(
+                    self._handle,
+                    broker=self._broker,
+                    actor_name=ACTOR_NAME,
+                    queue_name=self.queue,
+                    priority=0,
+                    options={},
+                )
+            return self._actor
+
+    def dispatch(self, job_ids: Sequence[str]) -> None:
+        if not job_ids:
+            return
+        actor = self._get_actor()
+        sent = 0
+        try:
+            for job_id in job_ids:
+                actor.send(job_id)
+                sent += 1
+        except Exception as exc:  # the jobs are committed; the sweeper sends them again
+            log.warning(
+                "broker unreachable, %d job(s) left for the sweeper: %s: %s",
+                len(job_ids) - sent,
+                type(exc).__name__,
+                exc,
+            )
+
+    def start_consuming(self, handler: JobHandler, concurrency: int) -> None:
+        from dramatiq import Worker
+
+        self._handler = handler
+        broker = self.broker
+        self._worker = Worker(
+            broker, queues={self.queue}, worker_threads=concurrency, worker_timeout=self.poll_ms
+        )
+        self._worker.start()
+
+    def _handle(self, job_id: str) -> None:
+        handler = self._handler
+        if handler is None:
+            raise RuntimeError("this dispatcher is not consuming")
+        try:
+            handler(job_id)
+        except Exception:  # never let Dramatiq dead-letter or retry: the sweeper owns retries
+            log.exception("worker failed on job %s", job_id)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.stop(timeout=int(timeout * 1000))
+        with self._lock:
+            broker, self._broker, self._actor = self._broker, None, None
+        if broker is not None:
+            broker.close()
+            client = getattr(broker, "client", None)  # RedisBroker.close leaves its pool open
+            if client is not None:
+                client.connection_pool.disconnect()
