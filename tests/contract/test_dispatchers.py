@@ -149,7 +149,9 @@ class Recorder:
                     return
             time.sleep(0.01)
         missing = ids - set(self.seen)
-        raise AssertionError(f"{len(missing)} of {len(ids)} ids never arrived: {sorted(missing)[:5]}")
+        raise AssertionError(
+            f"{len(missing)} of {len(ids)} ids never arrived: {sorted(missing)[:5]}"
+        )
 
 
 def ids(count: int) -> list[str]:
@@ -255,7 +257,9 @@ def test_duplicate_messages_run_a_job_once(
         with db.write() as conn:
             org = orgs.get_or_create_org(conn, "dup")
             job_ids = submit(
-                conn, org, SubmitRequest("en", ["de", "fr"], {"a": "Hello", "b": "World"}),
+                conn,
+                org,
+                SubmitRequest("en", ["de", "fr"], {"a": "Hello", "b": "World"}),
                 settings,
             ).job_ids
         pool.start()

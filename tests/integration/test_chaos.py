@@ -1,0 +1,284 @@
+"""Chaos on the scale-out setup: an API process, three `dragoman worker` processes on
+PostgreSQL and a Redis of our own; workers are killed with SIGKILL and restarted at random
+and the broker is killed (losing every message) and restarted, while a few hundred jobs run.
+Every job must end completed, its output written once, each event recorded once."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from dragoman.store.db import Database
+from dragoman.store.tables import events, jobs
+from tests.acceptance.serverproc import ServerProcess, cli
+from tests.apptools import free_port
+from tests.conftest import PostgresDatabases
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
+
+WORKERS = 3
+GROUPS = 160  # x 2 target locales = 320 jobs
+STRINGS = 1500
+
+
+class RedisServer:
+    """A `redis-server` of this test's own, without persistence: a restart loses everything."""
+
+    def __init__(self, log: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            if os.environ.get("CI"):
+                pytest.fail("redis-server is required under CI")
+            pytest.skip("redis-server is not installed")
+        self.binary = binary
+        self.port = free_port()
+        self.log = log
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [
+                    self.binary,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                import redis
+
+                client = redis.Redis(port=self.port)
+                try:
+                    if client.ping():
+                        return
+                finally:
+                    client.close()
+            except Exception:  # not listening yet
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.wait(10)
+
+
+class WorkerProcess:
+    """`dragoman worker` as an operator runs it; `kill()` is SIGKILL."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env = env
+        self.log = log
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "dragoman", "worker", "--concurrency", "2"],
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> int | None:
+        if self.proc is None or self.proc.poll() is not None:
+            return None
+        self.proc.terminate()
+        try:
+            return self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+            return None
+
+
+def wait_until(condition: Callable[[], bool], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"not reached within {timeout}s"
+        time.sleep(0.2)
+
+
+def catalogue(group: int) -> dict[str, str]:
+    return {f"k{i}": f"Hello {{name}}, item {group}-{i} is ready to save." for i in range(STRINGS)}
+
+
+@pytest.fixture
+def pg_url(postgres_databases: PostgresDatabases) -> str:
+    return postgres_databases.fresh()
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path / "redis.log")
+    server.start()
+    yield server
+    if server.proc is not None and server.proc.poll() is None:
+        server.kill()
+
+
+def test_kill_9_workers_and_the_broker_loses_no_job(
+    tmp_path: Path, pg_url: str, redis_server: RedisServer, request: pytest.FixtureRequest
+) -> None:
+    rng = random.Random(4)
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "DRAGOMAN_DATA_DIR": str(tmp_path / "data"),
+        "DRAGOMAN_DATABASE_URL": pg_url,
+        "DRAGOMAN_BROKER_URL": f"redis://127.0.0.1:{redis_server.port}/0",
+        "DRAGOMAN_DEFAULT_ENGINE_PROVIDER": "pseudo",
+        "DRAGOMAN_LEASE_SECONDS": "3",
+        "DRAGOMAN_SWEEP_INTERVAL_SECONDS": "0.5",
+        "DRAGOMAN_REQUEUE_AFTER_SECONDS": "3",
+        "DRAGOMAN_DB_POOL_SIZE": "4",
+    }
+    made = cli(env, "keys", "create", "--org", "chaos")
+    assert made.returncode == 0, made.stderr
+    headers = {"X-API-Key": made.stdout.strip().splitlines()[-1]}
+    api = ServerProcess(env, tmp_path / "api.log").start("--no-worker")
+    workers = [WorkerProcess(env, tmp_path / f"worker{i}.log") for i in range(WORKERS)]
+    db = Database(pg_url)
+    request.addfinalizer(db.dispose)
+    groups: dict[str, int] = {}
+
+    def submit(group: int) -> None:
+        body = {"sourceLocale": "en", "targetLocales": ["de", "fr"], "data": catalogue(group)}
+        response = httpx.post(
+            f"{api.base}/jobs/localization", json=body, headers=headers, timeout=30
+        )
+        assert response.status_code == 202, response.text
+        groups[response.json()["groupId"]] = group
+
+    def final_count() -> int:
+        with db.read() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).where(jobs.c.status.in_(["completed", "failed"]))
+                ).scalar_one()
+            )
+
+    stop_killing = threading.Event()
+    kills: list[float] = []
+
+    def killer() -> None:
+        """SIGKILL a random worker about every second, restarting it shortly after."""
+        while not stop_killing.wait(rng.uniform(0.6, 1.4)):
+            victim = rng.choice(workers)
+            victim.kill()
+            kills.append(time.monotonic())
+            time.sleep(rng.uniform(0.1, 0.5))
+            victim.start()
+
+    chaos = threading.Thread(target=killer, daemon=True)
+    try:
+        for worker in workers:
+            worker.start()
+        for group in range(GROUPS // 2):
+            submit(group)
+        chaos.start()
+        wait_until(lambda: final_count() >= GROUPS // 2, 40)
+        # The broker dies with every message in it; what is submitted meanwhile is not sent.
+        redis_server.kill()
+        for group in range(GROUPS // 2, GROUPS // 2 + 20):
+            submit(group)
+        time.sleep(1.0)
+        redis_server.start()
+        for group in range(GROUPS // 2 + 20, GROUPS):
+            submit(group)
+        wait_until(lambda: final_count() >= GROUPS * 2 - 40, 40)
+        stop_killing.set()
+        chaos.join(10)
+        wait_until(lambda: final_count() >= GROUPS * 2, 30)
+        assert len(kills) >= 5, f"only {len(kills)} kills happened; make the run longer"
+        stopped = [worker.stop() for worker in workers]
+    finally:
+        stop_killing.set()
+        for worker in workers:
+            worker.stop()
+        api.stop()
+
+    assert stopped == [0] * WORKERS, "SIGTERM stops a worker cleanly"
+    with db.read() as conn:
+        rows = conn.execute(
+            select(
+                jobs.c.id,
+                jobs.c.group_id,
+                jobs.c.target_locale,
+                jobs.c.status,
+                jobs.c.output,
+                jobs.c.attempts,
+            )
+        ).all()
+        completed = dict(
+            conn.execute(
+                select(events.c.job_id, func.count())
+                .where(events.c.type == "job.completed")
+                .group_by(events.c.job_id)
+            ).all()
+        )
+        started = dict(
+            conn.execute(
+                select(events.c.job_id, func.count())
+                .where(events.c.type == "job.started")
+                .group_by(events.c.job_id)
+            ).all()
+        )
+        group_done = dict(
+            conn.execute(
+                select(events.c.group_id, func.count())
+                .where(events.c.type == "group.completed")
+                .group_by(events.c.group_id)
+            ).all()
+        )
+        ids = [r.id for r in conn.execute(select(events.c.id))]
+
+    assert len(rows) == GROUPS * 2
+    assert {r.status for r in rows} == {"completed"}
+    for row in rows:
+        group = groups[row.group_id]
+        output = json.loads(row.output)
+        assert list(output) == list(catalogue(group))
+        for i, text in enumerate(output.values()):
+            assert text.startswith("[Ĥéĺĺó {name}") and f"{group}-{i} " in text, text
+    assert set(completed) == {r.id for r in rows}
+    assert set(completed.values()) == {1}, "each output is written (and announced) once"
+    assert set(started.values()) == {1}
+    assert set(group_done) == set(groups) and set(group_done.values()) == {1}
+    assert len(ids) == len(set(ids)), "event ids are unique"
+    assert max(r.attempts for r in rows) > 1, "some job was re-run after its worker died"
+    print(
+        f"{len(kills)} kills, {sum(w.starts for w in workers)} worker starts, "
+        f"{sum(r.attempts > 1 for r in rows)} jobs re-run, max attempts "
+        f"{max(r.attempts for r in rows)}"
+    )
