@@ -79,3 +79,7 @@ class PlaceholderMismatchError(DragomanError):
 
 class MissingExtraError(DragomanError):
     """An optional dependency is not installed."""
+
+
+class CallbackURLError(BadRequestError):
+    """The callback URL is not allowed: it must be https:// and reach only public addresses."""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dragoman.delivery.buses.base import EventBus
+from dragoman.delivery.buses.memory import MemoryBus
+from dragoman.delivery.webhooks.deliverer import Deliverer
 from dragoman.engines.registry import EnginePool
 from dragoman.settings import Settings
 from dragoman.store.db import Database
@@ -21,6 +24,8 @@ class Services:
     engines: EnginePool
     dispatcher: Dispatcher
     workers: WorkerPool | None = field(default=None)
+    bus: EventBus = field(default_factory=MemoryBus)  # wakes the deliverer and the WS hub
+    deliverer: Deliverer | None = field(default=None)
 
     @classmethod
     def build(
@@ -33,19 +38,30 @@ class Services:
         )
         engines = EnginePool(settings)
         dispatcher = dispatcher or _dispatcher_for(settings)
-        workers = WorkerPool(db, dispatcher, engines, settings) if run_workers else None
-        return cls(settings, db, engines, dispatcher, workers)
+        bus = MemoryBus()
+        workers = WorkerPool(db, dispatcher, engines, settings, bus=bus) if run_workers else None
+        deliverer = None
+        if run_workers:  # processes that run jobs also send their webhooks
+            from dragoman.surfaces.native.webhook_payloads import NativeWebhookPayloads
+
+            deliverer = Deliverer(db, settings, NativeWebhookPayloads(settings), bus=bus)
+        return cls(settings, db, engines, dispatcher, workers, bus=bus, deliverer=deliverer)
 
     def start(self) -> None:
         if self.workers is not None:
             self.workers.start()
+        if self.deliverer is not None:
+            self.deliverer.start()
 
     def close(self) -> None:
+        if self.deliverer is not None:
+            self.deliverer.stop()
         if self.workers is not None:
             self.workers.stop()
         else:
             self.dispatcher.stop()
         self.engines.close()
+        self.bus.close()
         self.db.dispose()
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -58,6 +59,73 @@ class Settings(BaseSettings):
     run_workers: bool = Field(
         True, description="Whether `serve` runs jobs in its own processes (--no-worker: false)."
     )
+
+    # Delivery: webhooks (Standard Webhooks), WebSocket, retention.
+    webhook_retry_schedule: Annotated[tuple[float, ...], NoDecode] = Field(
+        (5, 300, 1800, 7200, 18000, 36000, 36000),
+        description="Retries, in seconds after the first attempt, comma-separated.",
+    )
+    webhook_timeout_seconds: float = Field(15.0, gt=0, description="Time limit per attempt.")
+    webhook_allow_networks: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="CIDRs a callback may reach although they are not public, comma-separated."
+    )
+    webhook_ca_bundle: Path | None = Field(
+        None, description="Extra CA certificates (PEM) trusted for callback URLs."
+    )
+    webhook_max_payload_bytes: int = Field(
+        256 * 1024, ge=1024, description="Larger job payloads are sent as a reference + URL."
+    )
+    webhook_concurrency: int = Field(64, ge=1, description="Deliveries in flight per process.")
+    webhook_concurrency_per_org: int = Field(
+        8, ge=1, description="Deliveries in flight per organization (a slow one starves no other)."
+    )
+    webhook_poll_interval_seconds: float = Field(
+        1.0, gt=0, description="How often the deliverer looks for due deliveries unprompted."
+    )
+    webhook_secret_overlap_hours: float = Field(
+        24.0, ge=0, description="How long a rotated-out secret still signs deliveries."
+    )
+    public_url: str | None = Field(
+        None, description="Base URL clients reach this server at (for links in webhooks)."
+    )
+    ws_allowed_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Browser origins allowed to open /ws, comma-separated."
+    )
+    ws_token_seconds: float = Field(60.0, gt=0, description="Lifetime of a /ws/token token.")
+    ws_poll_interval_seconds: float = Field(
+        1.0, gt=0, description="How often the WebSocket hub reads events unprompted."
+    )
+    retention_output_hours: float = Field(
+        720.0, ge=0, description="Outputs of final jobs are deleted after this; 0 keeps them."
+    )
+    retention_content_hours: float = Field(
+        168.0, ge=0, description="Uploaded content of finished groups is deleted after; 0 keeps."
+    )
+    retention_idempotency_hours: float = Field(
+        720.0, ge=0, description="Idempotency keys are forgotten after this; 0 keeps them."
+    )
+    retention_events_hours: float = Field(
+        168.0, ge=0, description="Events and finished deliveries are deleted after; 0 keeps."
+    )
+    retention_interval_seconds: float = Field(
+        300.0, gt=0, description="How often the sweeper applies retention."
+    )
+
+    @field_validator("webhook_retry_schedule", mode="before")
+    @classmethod
+    def _parse_schedule(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [v for v in value.replace(" ", "").split(",") if v]
+        if isinstance(value, (list, tuple)) and any(float(v) < 0 for v in value):
+            raise ValueError("retry delays must be >= 0 seconds")
+        return value
+
+    @field_validator("webhook_allow_networks", "ws_allowed_origins", mode="before")
+    @classmethod
+    def _parse_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+        return value
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the setting, or SQLite under `data_dir`."""

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, or_, select
 
 from dragoman.core.status import GroupStatus, JobStatus, group_status
-from dragoman.errors import NotFoundError, ValidationError
+from dragoman.errors import GoneError, NotFoundError, ValidationError
 from dragoman.store.tables import job_groups, jobs
 from dragoman.timefmt import iso_ms, parse_iso
 
@@ -98,11 +98,16 @@ def get_group(conn: Connection, org_id: str, group_id: str) -> GroupView:
 def get_job(conn: Connection, org_id: str, job_id: str) -> JobView:
     """One job with its output; NotFoundError for unknown ids and other organizations' ids."""
     row = conn.execute(
-        select(*_SUMMARY_COLUMNS, jobs.c.output, jobs.c.issues)
+        select(*_SUMMARY_COLUMNS, jobs.c.output, jobs.c.issues, jobs.c.expired_at)
         .where(jobs.c.id == job_id, jobs.c.org_id == org_id)
     ).first()
     if row is None:
         raise NotFoundError(f"job {job_id!r} not found")
+    if row.expired_at is not None:
+        raise GoneError(
+            f"job {job_id!r} expired on {iso_ms(row.expired_at)}: its output was deleted under "
+            "the retention policy"
+        )
     return _view(row, with_output=True)
 
 

@@ -18,6 +18,7 @@ from dragoman.core.locales import normalize_locale
 from dragoman.core.orgs import Organization
 from dragoman.core.status import JobStatus
 from dragoman.delivery.events import Event, record_events
+from dragoman.delivery.webhooks import ssrf
 from dragoman.errors import BadRequestError, IdempotencyMismatchError, ValidationError
 from dragoman.ids import new_id
 from dragoman.settings import Settings
@@ -74,17 +75,31 @@ def validate(request: SubmitRequest, settings: Settings) -> tuple[str, list[str]
     check_shape(request.data, max_depth=settings.max_data_depth, max_strings=settings.max_data_strings)
     _validate_hints(request.hints)
     if request.callback_url is not None:
-        check_callback_url(request.callback_url)
+        check_callback_url(request.callback_url, settings=settings)
     if request.idempotency_key is not None and not 1 <= len(request.idempotency_key) <= 255:
         raise ValidationError("idempotencyKey must be 1-255 characters", field="idempotencyKey")
     return source, targets
 
 
-def check_callback_url(url: str, field: str = "callbackUrl") -> None:
-    """A callback must be an absolute HTTPS URL (the seed: HTTP is rejected with 400)."""
+def check_callback_url(
+    url: str, field: str = "callbackUrl", *, settings: Settings | None = None
+) -> None:
+    """A callback must be an absolute HTTPS URL (the seed: HTTP is rejected with 400) whose
+    host is not a private, loopback or link-local address (no DNS here: see `screen_...`)."""
     parts = urlsplit(url)
     if parts.scheme.lower() != "https" or not parts.hostname:
         raise BadRequestError(f"{field} must be an absolute https:// URL", field=field)
+    ssrf.check_url(url, _policy(settings), field)
+
+
+def screen_callback_url(url: str, settings: Settings, field: str = "callbackUrl") -> None:
+    """Resolve the callback's host and refuse it unless every address is public (or in
+    DRAGOMAN_WEBHOOK_ALLOW_NETWORKS). Blocking DNS: call it outside write transactions."""
+    ssrf.resolve(url, _policy(settings), field)
+
+
+def _policy(settings: Settings | None) -> ssrf.NetworkPolicy:
+    return ssrf.NetworkPolicy.from_cidrs(settings.webhook_allow_networks if settings else ())
 
 
 def _validate_hints(hints: Mapping[str, Sequence[str]] | None) -> None:

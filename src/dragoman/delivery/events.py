@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert
 
+from dragoman.delivery.webhooks import outbox
 from dragoman.ids import new_id
 from dragoman.store.tables import events
 from dragoman.timefmt import utcnow
@@ -29,18 +30,18 @@ def record_events(conn: Connection, batch: Sequence[Event]) -> None:
     if not batch:
         return
     now = utcnow()
-    conn.execute(
-        insert(events),
-        [
-            {
-                "id": new_id("evt"),
-                "org_id": e.org_id,
-                "group_id": e.group_id,
-                "job_id": e.job_id,
-                "type": e.type,
-                "payload": e.payload,
-                "created_at": now,
-            }
-            for e in batch
-        ],
-    )
+    rows = [
+        {
+            "id": new_id("evt"),
+            "org_id": e.org_id,
+            "group_id": e.group_id,
+            "job_id": e.job_id,
+            "type": e.type,
+            "payload": e.payload,
+            "created_at": now,
+        }
+        for e in batch
+    ]
+    conn.execute(insert(events), rows)
+    # Final states also owe a webhook: its delivery row commits with the event (outbox).
+    outbox.enqueue(conn, rows)

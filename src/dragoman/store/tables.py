@@ -106,6 +106,7 @@ job_groups = Table(
     Column("source_locale", String(64), nullable=False),
     Column("target_locales", JSON, nullable=False),
     Column("content", Text),  # the request's `data` as JSON text; None once expired
+    Column("content_expired_at", UTCDateTime),  # when retention deleted `content`
     Column("hints", JSON),
     Column("callback_url", Text),
     Column("idempotency_key", String(255)),
@@ -136,6 +137,7 @@ jobs = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("started_at", UTCDateTime),
     Column("completed_at", UTCDateTime),
+    Column("expired_at", UTCDateTime),  # tombstone: retention deleted the output
     # Keyset pagination, newest first, per organization, with and without filters.
     Index("ix_jobs_org_created", "org_id", "created_at", "id"),
     Index("ix_jobs_org_status_created", "org_id", "status", "created_at", "id"),
@@ -164,4 +166,57 @@ events = Table(
     Column("payload", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_events_org_seq", "org_id", "seq"),
+    Index("ix_events_group_seq", "group_id", "seq"),
+    Index("ix_events_created", "created_at"),
+)
+
+webhook_secrets = Table(
+    "webhook_secrets",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("org_id", String(40), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("secret", String(100), nullable=False),  # `whsec_...`; needed in clear to sign
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime),  # None: the current secret; set when rotated out
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", String(40), primary_key=True),  # the event id: `webhook-id`, stable
+    Column("org_id", String(40), nullable=False),
+    Column("group_id", String(40), nullable=False),
+    Column("job_id", String(40)),  # None for a group delivery
+    Column("event_type", String(40), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("body", Text),  # frozen at the first attempt, so every retry sends the same bytes
+    Column("status", String(20), nullable=False),  # pending, delivered, failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("first_attempt_at", UTCDateTime),
+    Column("lease_owner", String(80)),
+    Column("lease_expires_at", UTCDateTime),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_job", "job_id"),
+)
+
+webhook_disabled_urls = Table(
+    "webhook_disabled_urls",
+    metadata,
+    Column("org_id", String(40), primary_key=True),
+    Column("url", String(2048), primary_key=True),
+    Column("disabled_at", UTCDateTime, nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+ws_tokens = Table(
+    "ws_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("org_id", String(40), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
 )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from dragoman.content.structured import format_path, hints_for, iter_strings, replace_strings
 from dragoman.content.units import translate_strings
+from dragoman.delivery.buses.base import EventBus
 from dragoman.engines.base import Engine, Segment
 from dragoman.engines.registry import EnginePool
 from dragoman.errors import DragomanError, EngineError, UnsupportedLanguagePairError
@@ -30,14 +31,21 @@ class JobRunner:
     """Runs jobs by id; one instance per worker process, shared by its threads."""
 
     def __init__(
-        self, db: Database, engines: EnginePool, settings: Settings, owner: str
+        self, db: Database, engines: EnginePool, settings: Settings, owner: str,
+        bus: EventBus | None = None,
     ) -> None:
         self.db = db
+        self.bus = bus
         self.engines = engines
         self.settings = settings
         self.owner = owner
         self._held: set[str] = set()
         self._held_lock = threading.Lock()
+
+    def notify(self) -> None:
+        """Tell the deliverer and the WebSocket hub that events were committed."""
+        if self.bus is not None:
+            self.bus.notify()
 
     def held(self) -> list[str]:
         """Ids of the jobs this process is working on now (for lease renewal)."""
@@ -50,6 +58,7 @@ class JobRunner:
             job = transitions.claim(
                 conn, job_id, self.owner, self.settings.lease_seconds, self.settings.max_attempts
             )
+        self.notify()
         if job is None:
             return
         with self._held_lock:
@@ -91,10 +100,12 @@ class JobRunner:
         with self.db.write() as conn:
             if not transitions.complete(conn, job, self.owner, output, issues, total):
                 log.info("job %s finished after its lease was lost; result dropped", job.id)
+        self.notify()
 
     def _fail(self, job: ClaimedJob, message: str) -> None:
         with self.db.write() as conn:
             transitions.fail(conn, job.id, self.owner, message)
+        self.notify()
 
     def _translate(self, job: ClaimedJob, engine: Engine) -> tuple[object, list[dict[str, object]], int]:
         data = json.loads(job.content) if job.content is not None else None
@@ -149,4 +160,5 @@ class _Progress:
         with self.runner.db.write() as conn:
             if not transitions.report_progress(conn, self.job, self.runner.owner, self.done, self.total):
                 raise LeaseLostError()
+        self.runner.notify()
 

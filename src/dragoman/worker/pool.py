@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 
+from dragoman.delivery.buses.base import EventBus
 from dragoman.engines.registry import EnginePool
 from dragoman.ids import new_id
 from dragoman.settings import Settings
@@ -29,12 +30,12 @@ class WorkerPool:
 
     def __init__(
         self, db: Database, dispatcher: Dispatcher, engines: EnginePool, settings: Settings,
-        *, sweep: bool = True,
+        *, sweep: bool = True, bus: EventBus | None = None,
     ) -> None:
         self.db = db
         self.dispatcher = dispatcher
         self.settings = settings
-        self.runner = JobRunner(db, engines, settings, worker_identity())
+        self.runner = JobRunner(db, engines, settings, worker_identity(), bus=bus)
         self.sweeper = Sweeper(db, dispatcher, settings) if sweep else None
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None

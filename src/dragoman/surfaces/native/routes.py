@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from dragoman.core import engine_records, orgs, queries
 from dragoman.core.orgs import Organization
-from dragoman.core.submission import SubmitRequest, submit
+from dragoman.core.submission import SubmitRequest, screen_callback_url, submit
 from dragoman.errors import ValidationError
 from dragoman.services import Services
 from dragoman.surfaces.native import schemas
@@ -50,10 +50,13 @@ def create_jobs(body: schemas.LocalizationRequest, org: OrgDep, services: Servic
         idempotency_key=body.idempotencyKey,
         engine_id=body.engineId,
     )
+    if request.callback_url is not None:
+        screen_callback_url(request.callback_url, services.settings)  # DNS: outside the txn
     with services.db.write() as conn:
         submitted = submit(conn, org, request, services.settings)
         group = queries.get_group(conn, org.id, submitted.group_id)
     if submitted.created:
+        services.bus.notify()
         services.dispatcher.dispatch(submitted.job_ids)
     return JSONResponse(schemas.render_created(group), status_code=202 if submitted.created else 200)
 

@@ -1,0 +1,1 @@
+"""Event buses: how a commit that wrote events wakes the deliverer and the WebSocket hub."""

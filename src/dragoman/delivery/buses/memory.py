@@ -1,0 +1,41 @@
+"""The in-process bus: the embedded default, and the fake that tests use."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from dragoman.delivery.buses.base import EventBus, Listener
+
+log = logging.getLogger(__name__)
+
+
+class MemoryBus(EventBus):
+    """Wakes listeners in this process only."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+        self.notifications = 0
+
+    def notify(self) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+            self.notifications += 1
+        for listener in listeners:
+            try:
+                listener()
+            except Exception:  # one broken listener must not keep the others asleep
+                log.exception("event bus listener failed")
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe

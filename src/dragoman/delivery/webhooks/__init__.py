@@ -1,0 +1,1 @@
+"""Webhooks: Standard Webhooks signatures, an SSRF guard, a retrying deliverer."""
