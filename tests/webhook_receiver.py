@@ -73,11 +73,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length)
-        record = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body,
-                          time.monotonic())
+        record = Received(
+            self.path, {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic()
+        )
         with self.receiver.lock:
-            index = sum(r.path == self.path and r.headers.get("webhook-id") ==
-                        record.headers.get("webhook-id") for r in self.receiver.received)
+            index = sum(
+                r.path == self.path
+                and r.headers.get("webhook-id") == record.headers.get("webhook-id")
+                for r in self.receiver.received
+            )
             self.receiver.received.append(record)
         reply = self.receiver.reply_for(self.path, index)
         if reply.delay:
@@ -111,8 +115,9 @@ def https_receiver(tmp_path: Path, host: str = "127.0.0.1") -> Iterator[Receiver
     receiver = Receiver(f"https://{host}:{server.server_address[1]}", ca_path)
     handler = type("Handler", (_Handler,), {"receiver": receiver})
     server.RequestHandlerClass = handler
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield receiver

@@ -11,11 +11,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from dragoman import __version__
+from dragoman.delivery.hub import EventHub
 from dragoman.http_limits import BodySizeLimit
 from dragoman.services import Services
 from dragoman.settings import Settings
 from dragoman.store import migrate
+from dragoman.surfaces.native.org_settings import router as org_settings_router
 from dragoman.surfaces.native.routes import router as native_router
+from dragoman.surfaces.native.ws import router as ws_router
 
 
 def create_app_from_env() -> FastAPI:
@@ -42,9 +45,14 @@ def create_app(
         if migrate_on_start:
             migrate.upgrade(services.db)
         services.start()
+        hub = EventHub(services.db, services.bus,
+                       poll_interval=settings.ws_poll_interval_seconds)
+        await hub.start()
+        app.state.hub = hub
         try:
             yield
         finally:
+            await hub.stop()
             services.close()
 
     app = FastAPI(
@@ -56,6 +64,8 @@ def create_app(
     app.state.services = services
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(native_router)
+    app.include_router(org_settings_router)
+    app.include_router(ws_router)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

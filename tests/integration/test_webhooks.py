@@ -50,8 +50,12 @@ def org_secret(api: Api, key: str) -> str:
 
 
 def submit(api: Api, key: str, url: str, targets: list[str] | None = None) -> dict[str, Any]:
-    body = {"sourceLocale": "en", "targetLocales": targets or ["de"], "data": DATA,
-            "callbackUrl": url}
+    body = {
+        "sourceLocale": "en",
+        "targetLocales": targets or ["de"],
+        "data": DATA,
+        "callbackUrl": url,
+    }
     response = api.post(key, body)
     assert response.status_code == 202, response.text
     return response.json()  # type: ignore[no-any-return]
@@ -130,7 +134,9 @@ def test_exhausted_schedule_sets_callback_status_failed(
         assert delivery_row(api, job_id).attempts == 3
 
 
-def test_retry_after_is_honoured(hook_settings: Callable[..., Settings], receiver: Receiver) -> None:
+def test_retry_after_is_honoured(
+    hook_settings: Callable[..., Settings], receiver: Receiver
+) -> None:
     receiver.script["/busy"] = [Reply(503, {"retry-after": "2"}), Reply(200)]
     with running_api(hook_settings(webhook_retry_schedule=(0.1,))) as api:
         key = api.new_key()
@@ -177,8 +183,11 @@ def test_restart_between_attempts_loses_no_retry(
 
 
 def for_job(received: list[Received], job_id: str) -> list[Received]:
-    return [r for r in received if r.json()["type"].startswith("job.")
-            and r.json()["data"]["id"] == job_id]
+    return [
+        r
+        for r in received
+        if r.json()["type"].startswith("job.") and r.json()["data"]["id"] == job_id
+    ]
 
 
 def wait_callback(api: Api, key: str, job_id: str, status: str, timeout: float = 15) -> None:
