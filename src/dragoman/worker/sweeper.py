@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 
 from dragoman.core.status import JobStatus
 from dragoman.settings import Settings
@@ -14,6 +16,7 @@ from dragoman.store.db import Database
 from dragoman.store.tables import jobs
 from dragoman.timefmt import utcnow
 from dragoman.worker.dispatchers.base import Dispatcher
+from dragoman.worker.retention import apply_retention
 
 log = logging.getLogger(__name__)
 SWEEP_BATCH = 1000
@@ -33,22 +36,7 @@ class Sweeper:
         """Dispatch what is due; `everything_queued` after a start, when an in-process queue
         was lost with the previous process. Returns how many jobs were dispatched."""
         now = utcnow()
-        stale = now - timedelta(seconds=self.settings.requeue_after_seconds)
-        queued = jobs.c.status == JobStatus.QUEUED
-        if not everything_queued:
-            queued = and_(queued, jobs.c.dispatched_at < stale)
-        # An expired lease is sent once when it expires, then again only every
-        # requeue_after_seconds while no worker claims it (not on every sweep).
-        expired = and_(
-            jobs.c.status == JobStatus.TRANSLATING,
-            jobs.c.lease_expires_at < now,
-            or_(jobs.c.dispatched_at.is_(None), jobs.c.dispatched_at < jobs.c.lease_expires_at,
-                jobs.c.dispatched_at < stale),
-        )
-        due = or_(queued, expired)
-        # SKIP LOCKED: when many worker processes sweep at once, each row goes to one of
-        # them; the others skip it and, once it commits, no longer see it as due.
-        query = select(jobs.c.id).where(due).limit(SWEEP_BATCH).with_for_update(skip_locked=True)
+        query = due_jobs(now, self.settings.requeue_after_seconds, everything_queued)
         with self.db.write() as conn:
             ids = [r.id for r in conn.execute(query)]
             if ids:
@@ -65,7 +53,14 @@ class Sweeper:
 
     def _run(self) -> None:
         first = True
+        retention_due = 0.0
         while not self._stop.is_set():
+            if time.monotonic() >= retention_due:
+                retention_due = time.monotonic() + self.settings.retention_interval_seconds
+                try:
+                    apply_retention(self.db, self.settings)
+                except Exception:  # retried on the next interval
+                    log.exception("retention pass failed")
             try:
                 # A broker keeps its messages across our restarts; an in-process queue not.
                 self.sweep_once(everything_queued=first and not self.dispatcher.durable)
@@ -78,3 +73,26 @@ class Sweeper:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(10)
+
+
+def due_jobs(now: datetime, requeue_after: float, everything_queued: bool = False) -> Select[Any]:
+    """Ids of the jobs the sweeper dispatches again: queued ones untouched for
+    `requeue_after` seconds, and those whose lease expired (their worker died)."""
+    stale = now - timedelta(seconds=requeue_after)
+    queued = jobs.c.status == JobStatus.QUEUED
+    if not everything_queued:
+        queued = and_(queued, jobs.c.dispatched_at < stale)
+    # An expired lease is sent once when it expires, then again only every
+    # requeue_after seconds while no worker claims it (not on every sweep).
+    expired = and_(
+        jobs.c.status == JobStatus.TRANSLATING,
+        jobs.c.lease_expires_at < now,
+        or_(jobs.c.dispatched_at.is_(None), jobs.c.dispatched_at < jobs.c.lease_expires_at,
+            jobs.c.dispatched_at < stale),
+    )
+    # SKIP LOCKED: when many worker processes sweep at once, each row goes to one of them;
+    # the others skip it and, once it commits, no longer see it as due.
+    return (
+        select(jobs.c.id).where(or_(queued, expired)).limit(SWEEP_BATCH)
+        .with_for_update(skip_locked=True)
+    )
