@@ -10,6 +10,8 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from websockets.exceptions import WebSocketException
+from websockets.sync.client import connect as ws_connect
 
 from dragoman.cli.common import console, err_console
 from dragoman.client import Client, DragomanAPIError
@@ -20,8 +22,11 @@ ServerOpt = typer.Option("http://127.0.0.1:8000", "--server", envvar="DRAGOMAN_S
 KeyOpt = typer.Option(..., "--key", envvar="DRAGOMAN_API_KEY", help="API key (X-API-Key).")
 
 
-def follow_group(client: Client, group_id: str, *, poll: float = 0.25, timeout: float = 3600) -> dict[str, Any]:
-    """Show one progress bar per locale until every job is final; returns the final group."""
+def follow_group(
+    client: Client, group_id: str, *, poll: float = 0.25, timeout: float = 3600
+) -> dict[str, Any]:
+    """Show one progress bar per locale until every job is final; returns the final group.
+    Follows the group's events over `/ws`; polls the REST API when the WebSocket fails."""
     columns = (TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[state]}"), TimeElapsedColumn())
     deadline = time.monotonic() + timeout
@@ -29,6 +34,11 @@ def follow_group(client: Client, group_id: str, *, poll: float = 0.25, timeout: 
         group = client.group(group_id)
         tasks = {j["id"]: progress.add_task(j["targetLocale"], total=None, state=j["status"])
                  for j in group["jobs"]}
+        try:
+            _follow_ws(client, group_id, progress, tasks, deadline)
+            return client.group(group_id)
+        except (OSError, WebSocketException, TimeoutError, ValueError):
+            pass  # no WebSocket (a proxy, an old server): fall back to polling
         while True:
             for job in group["jobs"]:
                 task = tasks[job["id"]]
@@ -45,6 +55,37 @@ def follow_group(client: Client, group_id: str, *, poll: float = 0.25, timeout: 
                 raise TimeoutError(f"group {group_id} not finished after {timeout:.0f}s")
             time.sleep(poll)
             group = client.group(group_id)
+
+
+def _follow_ws(client: Client, group_id: str, progress: Progress, tasks: dict[str, Any],
+               deadline: float) -> None:
+    """Update the bars from the group's events (replayed from the start, then live)."""
+    url = client.base_url.replace("https://", "wss://", 1).replace("http://", "ws://", 1) + "/ws"
+    with ws_connect(url, additional_headers={"X-API-Key": client.api_key},
+                    open_timeout=5) as ws:
+        ws.send(json.dumps({"action": "subscribe", "groups": [group_id], "lastEventId": 0}))
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"group {group_id} not finished in time")
+            message = json.loads(ws.recv(timeout=remaining))
+            if message["type"] == "error":
+                raise ValueError(message["error"])
+            if message["type"] != "event":
+                continue
+            if message["event"] == "group.completed":
+                return
+            data, task = message["data"], tasks.get(message["jobId"])
+            if task is None:
+                continue
+            if "progress" in data:
+                progress.update(task, total=data["progress"]["unitsTotal"] or None,
+                                completed=data["progress"]["unitsDone"], state="processing")
+            elif data["status"] in FINAL:
+                total = progress.tasks[task].total or 1
+                progress.update(task, total=total, completed=total, state=data["status"])
+            else:
+                progress.update(task, state=data["status"])
 
 
 def submit(

@@ -25,6 +25,8 @@ class Client:
         self, base_url: str, api_key: str, *, timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
         self._http = httpx.Client(
             base_url=base_url.rstrip("/"), headers={"X-API-Key": api_key}, timeout=timeout,
             transport=transport,
