@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, literal, select, tuple_, union_all
 
 from dragoman.core.status import GroupStatus, JobStatus, group_status
 from dragoman.errors import GoneError, NotFoundError, ValidationError
@@ -141,16 +141,32 @@ def list_jobs(
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit must be between 1 and {MAX_PAGE}", field="limit")
     query = select(*_SUMMARY_COLUMNS).where(jobs.c.org_id == org_id)
-    if statuses:
-        query = query.where(jobs.c.status.in_(list(statuses)))
     if engine_id:
         query = query.where(jobs.c.engine_id == engine_id)
     if cursor:
         created, last_id = decode_cursor(cursor)
         query = query.where(
-            or_(jobs.c.created_at < created, and_(jobs.c.created_at == created, jobs.c.id < last_id))
+            # A row comparison, not `a < x OR (a = x AND b < y)`: PostgreSQL turns it into an
+            # index bound, so a page deep in a million jobs costs what the first page costs.
+            tuple_(jobs.c.created_at, jobs.c.id)
+            < tuple_(literal(created, jobs.c.created_at.type), literal(last_id, jobs.c.id.type))
         )
-    query = query.order_by(jobs.c.created_at.desc(), jobs.c.id.desc()).limit(limit + 1)
+    newest = (jobs.c.created_at.desc(), jobs.c.id.desc())
+    if not statuses:
+        query = query.order_by(*newest).limit(limit + 1)
+    elif len(statuses) == 1:
+        query = query.where(jobs.c.status == statuses[0]).order_by(*newest).limit(limit + 1)
+    else:
+        # One page per status, merged: each is a range of the (org, status, created_at, id)
+        # index, so the cost stays a few pages however many jobs match (an IN list would
+        # sort every matching row, or scan the org's jobs newest first until enough match).
+        parts = union_all(*(
+            select(query.where(jobs.c.status == status).order_by(*newest).limit(limit + 1)
+                   .subquery())
+            for status in dict.fromkeys(statuses)
+        )).subquery()
+        query = select(parts).order_by(parts.c.created_at.desc(), parts.c.id.desc())
+        query = query.limit(limit + 1)
     rows = conn.execute(query).all()
     items = [_view(r) for r in rows[:limit]]
     next_cursor = encode_cursor(items[-1]) if len(rows) > limit else None
