@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dragoman.core.orgs import KeyCache
 from dragoman.delivery.buses.base import EventBus
 from dragoman.delivery.buses.memory import MemoryBus
 from dragoman.delivery.webhooks.deliverer import Deliverer
 from dragoman.engines.registry import EnginePool
 from dragoman.settings import Settings
 from dragoman.store.db import Database
+from dragoman.store.writer import Writer
 from dragoman.worker.dispatchers.base import Dispatcher
 from dragoman.worker.dispatchers.embedded import EmbeddedDispatcher
 from dragoman.worker.pool import WorkerPool
@@ -24,6 +26,11 @@ class Services:
     engines: EnginePool
     dispatcher: Dispatcher
     workers: WorkerPool | None = field(default=None)
+    key_cache: KeyCache = field(default_factory=KeyCache)
+    writer: Writer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writer = Writer(self.db)
     bus: EventBus = field(default_factory=MemoryBus)  # wakes the deliverer and the WS hub
     deliverer: Deliverer | None = field(default=None)
 
@@ -54,6 +61,7 @@ class Services:
             self.deliverer.start()
 
     def close(self) -> None:
+        self.writer.stop()
         if self.deliverer is not None:
             self.deliverer.stop()
         if self.workers is not None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
@@ -29,6 +29,9 @@ class EngineRecord:
     created_at: datetime | None = None
 
 
+_DEFAULT_ENGINE = select(engines).where(engines.c.org_id == bindparam("org_id"), engines.c.is_default)
+
+
 def _record(row: Row[Any]) -> EngineRecord:
     return EngineRecord(
         row.id, row.org_id, row.name, row.provider, dict(row.options), row.is_default,
@@ -38,8 +41,8 @@ def _record(row: Row[Any]) -> EngineRecord:
 
 def default_engine(conn: Connection, org_id: str, provider: str) -> EngineRecord:
     """The organization's default engine, created on first use with `provider`."""
-    query = select(engines).where(engines.c.org_id == org_id, engines.c.is_default)
-    row = conn.execute(query).first()
+    query = _DEFAULT_ENGINE
+    row = conn.execute(query, {"org_id": org_id}).first()
     if row is None:
         try:
             with conn.begin_nested():
@@ -51,7 +54,7 @@ def default_engine(conn: Connection, org_id: str, provider: str) -> EngineRecord
                 )
         except IntegrityError:  # another request created it first; the unique index decided
             pass
-        row = conn.execute(query).one()
+        row = conn.execute(query, {"org_id": org_id}).one()
     return _record(row)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select
@@ -77,3 +78,25 @@ def authenticate(conn: Connection, key: str | None) -> Organization:
     if row is None:
         raise AuthenticationError("the API key is not valid")
     return Organization(row.id, row.name, row.default_callback_url)
+
+
+class KeyCache:
+    """Recently verified keys -> organization, for `ttl` seconds (a per-process object the
+    caller owns). Saves a database round trip per request; a revoked key stays usable for at
+    most `ttl` seconds in a process that saw it. Failures are never cached."""
+
+    def __init__(self, ttl: float = 5.0, max_entries: int = 10_000) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[float, Organization]] = {}
+
+    def get(self, key: str) -> Organization | None:
+        entry = self._entries.get(hash_key(key))
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, key: str, org: Organization) -> None:
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()  # crude but bounded; keys re-verify on the next request
+        self._entries[hash_key(key)] = (time.monotonic() + self.ttl, org)

@@ -14,6 +14,9 @@ from dragoman.store.tables import events
 from dragoman.timefmt import utcnow
 
 
+_INSERT_EVENTS = insert(events)
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One thing that happened to a job or group, to be delivered at least once."""

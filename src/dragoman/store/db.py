@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,10 @@ class Database:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.engine = self._create_engine(pool_size, max_overflow)
+        # SQLite has one writer at a time, and its busy handler makes losers sleep (up to
+        # 100 ms a try). Queueing this process's writers on a lock wakes each one the moment
+        # the previous commit ends; other processes still meet the busy timeout.
+        self._write_lock = threading.Lock() if self.is_sqlite else None
 
     def _create_engine(self, pool_size: int, max_overflow: int) -> Engine:
         if self.is_sqlite:
@@ -49,7 +54,13 @@ class Database:
     def write(self) -> Iterator[Connection]:
         """A connection inside a write transaction (SQLite: BEGIN IMMEDIATE, so writers queue
         on the busy timeout instead of failing on a read-to-write lock upgrade)."""
-        with self.engine.connect() as conn:
+        if self._write_lock is None:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(dragoman_write=True)
+                with conn.begin():
+                    yield conn
+            return
+        with self._write_lock, self.engine.connect() as conn:
             conn = conn.execution_options(dragoman_write=True)
             with conn.begin():
                 yield conn

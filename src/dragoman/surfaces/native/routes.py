@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy import Connection
 
 from dragoman.core import engine_records, orgs, queries
 from dragoman.core.orgs import Organization
@@ -27,19 +29,29 @@ def services_of(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(services_of)]
 
 
-def current_org(
+async def current_org(
     services: ServicesDep,
     x_api_key: Annotated[str | None, Header(description="Your API key.")] = None,
 ) -> Organization:
+    if x_api_key and (cached := services.key_cache.get(x_api_key)) is not None:
+        return cached  # no thread hop on the hot path
+    org = await anyio.to_thread.run_sync(_authenticate, services, x_api_key)
+    services.key_cache.put(x_api_key or "", org)
+    return org
+
+
+def _authenticate(services: Services, key: str | None) -> Organization:
     with services.db.read() as conn:
-        return orgs.authenticate(conn, x_api_key)
+        return orgs.authenticate(conn, key)
 
 
 OrgDep = Annotated[Organization, Depends(current_org)]
 
 
 @router.post("/jobs/localization", status_code=202)
-def create_jobs(body: schemas.LocalizationRequest, org: OrgDep, services: ServicesDep) -> JSONResponse:
+async def create_jobs(
+    body: schemas.LocalizationRequest, org: OrgDep, services: ServicesDep
+) -> JSONResponse:
     """Create a job group with one job per target locale (202; 200 for an idempotent replay)."""
     request = SubmitRequest(
         source_locale=body.sourceLocale,
@@ -51,10 +63,14 @@ def create_jobs(body: schemas.LocalizationRequest, org: OrgDep, services: Servic
         engine_id=body.engineId,
     )
     if request.callback_url is not None:
-        screen_callback_url(request.callback_url, services.settings)  # DNS: outside the txn
-    with services.db.write() as conn:
+        # DNS lookup: on a thread, and before the write transaction.
+        await anyio.to_thread.run_sync(screen_callback_url, request.callback_url, services.settings)
+
+    def accept(conn: Connection) -> tuple[Submitted, queries.GroupView]:
         submitted = submit(conn, org, request, services.settings)
-        group = queries.get_group(conn, org.id, submitted.group_id)
+        return submitted, submitted.view or queries.get_group(conn, org.id, submitted.group_id)
+
+    submitted, group = await services.writer.run(accept)
     if submitted.created:
         services.bus.notify()
         services.dispatcher.dispatch(submitted.job_ids)
