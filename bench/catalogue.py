@@ -43,7 +43,11 @@ def load(limit: int | None = None) -> dict[str, str]:
             for index, unit in enumerate(store.units):
                 if unit.isheader():
                     continue
-                forms = [str(s) for s in unit.source.strings] if unit.hasplural() else [str(unit.source)]
+                forms = (
+                    [str(s) for s in unit.source.strings]
+                    if unit.hasplural()
+                    else [str(unit.source)]
+                )
                 for form, text in enumerate(forms):
                     if text and text not in seen:
                         seen.add(text)
