@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import func, select
@@ -43,6 +44,27 @@ def cpu_ticks() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
+def cpu_by_command() -> dict[str, int]:
+    """CPU jiffies used so far by each kind of process alive now (Apertium stages by name)."""
+    used: dict[str, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = stat.read_text()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        if "dragoman worker" in cmdline:
+            name = "dragoman worker (Python)"
+        elif "dragoman serve" in cmdline:
+            name = "dragoman serve (Python)"
+        elif name.startswith("postgres"):
+            name = "postgres"
+        used[name] = used.get(name, 0) + int(fields[11]) + int(fields[12])
+    return used
+
+
 def wait_all(db: Database, count: int, timeout: float = 900) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -59,7 +81,7 @@ def wait_all(db: Database, count: int, timeout: float = 900) -> None:
 
 def run(
     processes: int, args: argparse.Namespace, strings: list[tuple[str, str]]
-) -> dict[str, float]:
+) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-scale-workers-{processes}-"))
     with fresh_postgres() as url, own_redis() as broker:
         env = env_for(
@@ -86,12 +108,14 @@ def run(
                 with db.read() as conn:
                     measured_after = conn.execute(select(func.max(jobs.c.created_at))).scalar_one()
                 busy0, total0 = cpu_ticks()
+                by_command0 = cpu_by_command()
                 wall = time.perf_counter()
                 for job in range(args.jobs):
                     submit(job, args.strings)
                 wait_all(db, warm + args.jobs)
                 wall = time.perf_counter() - wall
                 busy1, total1 = cpu_ticks()
+                by_command = {k: v - by_command0.get(k, 0) for k, v in cpu_by_command().items()}
                 with db.read() as conn:
                     first, last, failed = conn.execute(
                         select(
@@ -109,6 +133,8 @@ def run(
         "wall_s": wall,
         "cpu_busy": (busy1 - busy0) / max(1, total1 - total0),
         "failed": failed,
+        "top": sorted(by_command.items(), key=lambda kv: -kv[1])[:8],
+        "ticks": busy1 - busy0,
     }
 
 
@@ -131,6 +157,8 @@ def main() -> None:
             f"({r['span_s']:.1f}s claim-to-completion, {r['wall_s']:.1f}s wall, "
             f"CPU {r['cpu_busy']:.0%} of {os.cpu_count()} cores, {r['failed']} failed)"
         )
+        shares = ", ".join(f"{k} {v / max(1, r['ticks']):.0%}" for k, v in r["top"])
+        print(f"    CPU by process: {shares}")
     ratio = results[2]["strings_per_s"] / results[1]["strings_per_s"]
     print(f"\n2 processes / 1 process: {ratio:.2f}x (target >= 1.7x)")
 
