@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import free_port, start_server  # noqa: E402
+from common import free_port, start_server
 
 BODY = {
     "sourceLocale": "en",

@@ -77,8 +77,14 @@ def live_server(
 
     services = Services.build(settings, run_workers=run_workers, dispatcher=dispatcher)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, services=services),
-                                           host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, services=services),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"

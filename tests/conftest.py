@@ -34,8 +34,9 @@ class PostgresDatabases:
     """Creates a fresh database per test from one migrated template, and drops them all."""
 
     def __init__(self) -> None:
-        self.admin = create_engine(make_url(PG_URL).set(drivername="postgresql+psycopg"),
-                                   isolation_level="AUTOCOMMIT")
+        self.admin = create_engine(
+            make_url(PG_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+        )
         self.template = f"dragoman_tpl_{secrets.token_hex(4)}"
         self.created: list[str] = []
         with self.admin.connect() as conn:
@@ -70,9 +71,7 @@ def postgres_databases() -> Iterator[PostgresDatabases]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
-) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     """A fresh, migrated database: SQLite, and PostgreSQL when reachable (required under CI)."""
     if request.param == "sqlite":
         path = tmp_path / "dragoman.db"

@@ -23,8 +23,9 @@ from dragoman.surfaces.native.ws import router as ws_router
 
 def create_app_from_env() -> FastAPI:
     """The app built from `DRAGOMAN_*` alone: what each `serve --workers N` process runs."""
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     settings = Settings()
     return create_app(settings, run_workers=settings.run_workers)
 
@@ -45,8 +46,7 @@ def create_app(
         if migrate_on_start:
             migrate.upgrade(services.db)
         services.start()
-        hub = EventHub(services.db, services.bus,
-                       poll_interval=settings.ws_poll_interval_seconds)
+        hub = EventHub(services.db, services.bus, poll_interval=settings.ws_poll_interval_seconds)
         await hub.start()
         app.state.hub = hub
         try:

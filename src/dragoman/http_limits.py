@@ -41,12 +41,22 @@ class BodySizeLimit:
 
     async def _reject(self, send: Send) -> None:
         body = json.dumps(
-            {"error": f"request body is larger than the limit of {self.max_bytes} bytes",
-             "field": "body", "statusCode": 413}
+            {
+                "error": f"request body is larger than the limit of {self.max_bytes} bytes",
+                "field": "body",
+                "statusCode": 413,
+            }
         ).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

@@ -27,7 +27,5 @@ def has_prefix(value: str, prefix: str) -> bool:
     """True when `value` looks like an id with this prefix (cheap shape check, not a lookup)."""
     body = value[len(prefix) + 1 :]
     return (
-        value.startswith(prefix + "_")
-        and 0 < len(body) <= 64
-        and all(c in ALPHABET for c in body)
+        value.startswith(prefix + "_") and 0 < len(body) <= 64 and all(c in ALPHABET for c in body)
     )

@@ -31,6 +31,7 @@ class Services:
 
     def __post_init__(self) -> None:
         self.writer = Writer(self.db)
+
     bus: EventBus = field(default_factory=MemoryBus)  # wakes the deliverer and the WS hub
     deliverer: Deliverer | None = field(default=None)
 

@@ -31,18 +31,38 @@ def server(tmp_path: Path) -> Iterator[tuple[ServerProcess, str]]:
     process.stop()
 
 
-def test_submit_writes_one_file_per_locale(server: tuple[ServerProcess, str], tmp_path: Path) -> None:
+def test_submit_writes_one_file_per_locale(
+    server: tuple[ServerProcess, str], tmp_path: Path
+) -> None:
     process, key = server
     source = tmp_path / "messages.json"
-    source.write_text(json.dumps({
-        "nav": {"home": "Home", "settings": "Settings"},
-        "welcome": "Welcome back, {name}!",
-        "items": ["The house is big.", "Save the file"],
-        "count": 3,
-    }), encoding="utf-8")
+    source.write_text(
+        json.dumps(
+            {
+                "nav": {"home": "Home", "settings": "Settings"},
+                "welcome": "Welcome back, {name}!",
+                "items": ["The house is big.", "Save the file"],
+                "count": 3,
+            }
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
-    done = cli(process.env, "submit", str(source), "--from", "en", "--to", "es,ca",
-               "--server", process.base, "--key", key, "--out", str(out))
+    done = cli(
+        process.env,
+        "submit",
+        str(source),
+        "--from",
+        "en",
+        "--to",
+        "es,ca",
+        "--server",
+        process.base,
+        "--key",
+        key,
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr + done.stdout
     assert "completed" in done.stdout
     es = json.loads((out / "messages.es.json").read_text(encoding="utf-8"))
@@ -54,21 +74,63 @@ def test_submit_writes_one_file_per_locale(server: tuple[ServerProcess, str], tm
     assert "casa" in es["items"][0].lower() and "casa" in ca["items"][0].lower()
 
 
-def test_submit_reports_bad_input_and_bad_key(server: tuple[ServerProcess, str], tmp_path: Path) -> None:
+def test_submit_reports_bad_input_and_bad_key(
+    server: tuple[ServerProcess, str], tmp_path: Path
+) -> None:
     process, key = server
     source = tmp_path / "bad.json"
     source.write_text('{"a": "Hello"}', encoding="utf-8")
-    wrong_locale = cli(process.env, "submit", str(source), "--from", "en", "--to", "es,xx-notalocale",
-                       "--server", process.base, "--key", key, "--out", str(tmp_path))
+    wrong_locale = cli(
+        process.env,
+        "submit",
+        str(source),
+        "--from",
+        "en",
+        "--to",
+        "es,xx-notalocale",
+        "--server",
+        process.base,
+        "--key",
+        key,
+        "--out",
+        str(tmp_path),
+    )
     assert wrong_locale.returncode == 1
     assert "targetLocales[1]" in wrong_locale.stderr or "xx-notalocale" in wrong_locale.stderr
-    bad_key = cli(process.env, "submit", str(source), "--from", "en", "--to", "es",
-                  "--server", process.base, "--key", "dgm_wrong", "--out", str(tmp_path))
+    bad_key = cli(
+        process.env,
+        "submit",
+        str(source),
+        "--from",
+        "en",
+        "--to",
+        "es",
+        "--server",
+        process.base,
+        "--key",
+        "dgm_wrong",
+        "--out",
+        str(tmp_path),
+    )
     assert bad_key.returncode == 1 and "401" in bad_key.stderr
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
-    assert cli(process.env, "submit", str(broken), "--from", "en", "--to", "es",
-               "--server", process.base, "--key", key).returncode == 2
+    assert (
+        cli(
+            process.env,
+            "submit",
+            str(broken),
+            "--from",
+            "en",
+            "--to",
+            "es",
+            "--server",
+            process.base,
+            "--key",
+            key,
+        ).returncode
+        == 2
+    )
 
 
 def test_engines_lists_installed_pairs(server: tuple[ServerProcess, str]) -> None:

@@ -25,8 +25,13 @@ SEED_REQUEST: dict[str, Any] = {
             {"heading": "What is ML?", "body": "Machine learning is a subset of AI."},
             {"heading": "Supervised Learning", "body": "Training with labeled data."},
         ],
-        "metadata": {"author": "Dr. Smith", "difficulty": "beginner", "lessons": 12, "free": True,
-                     "rating": None},
+        "metadata": {
+            "author": "Dr. Smith",
+            "difficulty": "beginner",
+            "lessons": 12,
+            "free": True,
+            "rating": None,
+        },
     },
 }
 
@@ -75,8 +80,18 @@ def test_job_output_mirrors_input_structure(api: Api, key: str) -> None:
     created = api.post(key, SEED_REQUEST).json()
     api.wait_group(key, created["groupId"])
     job = api.get(key, f"/jobs/localization/{created['jobs'][0]['id']}").json()
-    for field in ("id", "groupId", "targetLocale", "status", "outputData", "errorMessage",
-                  "callbackStatus", "createdAt", "startedAt", "completedAt"):
+    for field in (
+        "id",
+        "groupId",
+        "targetLocale",
+        "status",
+        "outputData",
+        "errorMessage",
+        "callbackStatus",
+        "createdAt",
+        "startedAt",
+        "completedAt",
+    ):
         assert field in job
     assert job["status"] == "completed" and job["errorMessage"] is None
     assert job["callbackStatus"] is None  # no callback URL anywhere
@@ -86,7 +101,10 @@ def test_job_output_mirrors_input_structure(api: Api, key: str) -> None:
     assert out["title"] != src["title"]  # pseudo-localized
     assert len(out["steps"]) == 2 and list(out["steps"][0]) == ["heading", "body"]
     assert {k: v for k, v in out["metadata"].items() if not isinstance(v, str)} == {
-        "lessons": 12, "free": True, "rating": None}
+        "lessons": 12,
+        "free": True,
+        "rating": None,
+    }
     for stamp in ("createdAt", "startedAt", "completedAt"):
         assert ISO_MS.match(job[stamp])
     assert job["createdAt"] <= job["startedAt"] <= job["completedAt"]
@@ -137,8 +155,11 @@ def test_missing_required_field(api: Api, key: str) -> None:
 
 
 def test_malformed_json_is_422(api: Api, key: str) -> None:
-    response = api.client.post("/jobs/localization", content=b'{"sourceLocale": ',
-                               headers={"X-API-Key": key, "Content-Type": "application/json"})
+    response = api.client.post(
+        "/jobs/localization",
+        content=b'{"sourceLocale": ',
+        headers={"X-API-Key": key, "Content-Type": "application/json"},
+    )
     assert response.status_code == 422
     assert "JSON" in response.json()["error"]
 
@@ -153,9 +174,17 @@ def test_data_too_deep_states_the_limit(api: Api, key: str) -> None:
 
 
 def test_absurdly_deep_json_is_4xx_not_500(api: Api, key: str) -> None:
-    body = b'{"sourceLocale":"en","targetLocales":["de"],"data":' + b'{"a":' * 5000 + b'"x"' + b"}" * 5001
-    response = api.client.post("/jobs/localization", content=body,
-                               headers={"X-API-Key": key, "Content-Type": "application/json"})
+    body = (
+        b'{"sourceLocale":"en","targetLocales":["de"],"data":'
+        + b'{"a":' * 5000
+        + b'"x"'
+        + b"}" * 5001
+    )
+    response = api.client.post(
+        "/jobs/localization",
+        content=body,
+        headers={"X-API-Key": key, "Content-Type": "application/json"},
+    )
     assert 400 <= response.status_code < 500
 
 
@@ -172,7 +201,9 @@ def test_too_many_strings_is_413(
 def test_body_over_limit_is_413(
     database_url: str, settings_factory: Callable[..., Settings]
 ) -> None:
-    with running_api(settings_factory(database_url, max_request_bytes=2048), run_workers=False) as api:
+    with running_api(
+        settings_factory(database_url, max_request_bytes=2048), run_workers=False
+    ) as api:
         key = api.new_key()
         response = api.post(key, {**SEED_REQUEST, "data": {"big": "x" * 4000}})
         assert response.status_code == 413
@@ -180,7 +211,9 @@ def test_body_over_limit_is_413(
 
 
 def test_locales_are_normalised(api: Api, key: str) -> None:
-    body = api.post(key, {**SEED_REQUEST, "sourceLocale": "EN", "targetLocales": ["pt-br", "es-419"]}).json()
+    body = api.post(
+        key, {**SEED_REQUEST, "sourceLocale": "EN", "targetLocales": ["pt-br", "es-419"]}
+    ).json()
     assert [j["targetLocale"] for j in body["jobs"]] == ["pt-BR", "es-419"]
 
 
@@ -200,16 +233,23 @@ def test_idempotency_is_per_organization_and_engine(api: Api, key: str) -> None:
     mine = api.post(key, request).json()
     theirs = api.post(api.new_key(), request).json()
     assert mine["groupId"] != theirs["groupId"]
-    engine = api.client.post("/engines", json={"name": "second", "provider": "pseudo"},
-                             headers={"X-API-Key": key}).json()
+    engine = api.client.post(
+        "/engines", json={"name": "second", "provider": "pseudo"}, headers={"X-API-Key": key}
+    ).json()
     other_engine = api.post(key, {**request, "engineId": engine["id"]})
     assert other_engine.status_code == 202
     assert other_engine.json()["groupId"] != mine["groupId"]
 
 
 def test_list_newest_first_with_cursor(api: Api, key: str) -> None:
-    created = [api.post(key, {**SEED_REQUEST, "targetLocales": ["de", "fr"]}).json() for _ in range(6)]
-    expected = [j["id"] for c in reversed(created) for j in sorted(c["jobs"], key=lambda j: j["id"], reverse=True)]
+    created = [
+        api.post(key, {**SEED_REQUEST, "targetLocales": ["de", "fr"]}).json() for _ in range(6)
+    ]
+    expected = [
+        j["id"]
+        for c in reversed(created)
+        for j in sorted(c["jobs"], key=lambda j: j["id"], reverse=True)
+    ]
     seen: list[str] = []
     cursor = None
     pages = 0
@@ -221,7 +261,14 @@ def test_list_newest_first_with_cursor(api: Api, key: str) -> None:
         pages += 1
         seen.extend(item["id"] for item in page["items"])
         for item in page["items"]:
-            assert set(item) >= {"id", "groupId", "targetLocale", "status", "createdAt", "completedAt"}
+            assert set(item) >= {
+                "id",
+                "groupId",
+                "targetLocale",
+                "status",
+                "createdAt",
+                "completedAt",
+            }
         cursor = page["nextCursor"]
         if cursor is None:
             break
@@ -232,7 +279,10 @@ def test_list_newest_first_with_cursor(api: Api, key: str) -> None:
 
 
 def test_list_defaults_limits_and_filters(api: Api, key: str) -> None:
-    groups = [api.post(key, {**SEED_REQUEST, "targetLocales": ["de", "fr", "it"]}).json() for _ in range(8)]
+    groups = [
+        api.post(key, {**SEED_REQUEST, "targetLocales": ["de", "fr", "it"]}).json()
+        for _ in range(8)
+    ]
     page = api.get(key, "/jobs/localization").json()
     assert len(page["items"]) == 20 and page["nextCursor"]
     assert api.get(key, "/jobs/localization", limit=100).status_code == 200
@@ -264,17 +314,25 @@ def test_other_organizations_ids_are_404(api: Api, key: str) -> None:
     assert response.status_code == 404 and response.json()["field"] == "engineId"
     unknown = api.get(other, "/jobs/localization/groups/ljg_0000000000000000")
     assert unknown.status_code == 404
-    assert api.get(other, f"/jobs/localization/groups/{mine['groupId']}").json() == unknown.json() | {
-        "error": unknown.json()["error"].replace("ljg_0000000000000000", mine["groupId"])}
+    assert api.get(
+        other, f"/jobs/localization/groups/{mine['groupId']}"
+    ).json() == unknown.json() | {
+        "error": unknown.json()["error"].replace("ljg_0000000000000000", mine["groupId"])
+    }
 
 
 def test_engines_listing_and_creation(api: Api, key: str) -> None:
     items = api.get(key, "/engines").json()["items"]
     assert len(items) == 1 and items[0]["isDefault"] and items[0]["id"].startswith("eng_")
-    bad = api.client.post("/engines", json={"name": "x", "provider": "nope"}, headers={"X-API-Key": key})
+    bad = api.client.post(
+        "/engines", json={"name": "x", "provider": "nope"}, headers={"X-API-Key": key}
+    )
     assert bad.status_code == 422 and "apertium" in bad.json()["error"]
-    made = api.client.post("/engines", json={"name": "pseudo 2", "provider": "pseudo", "isDefault": True},
-                           headers={"X-API-Key": key})
+    made = api.client.post(
+        "/engines",
+        json={"name": "pseudo 2", "provider": "pseudo", "isDefault": True},
+        headers={"X-API-Key": key},
+    )
     assert made.status_code == 201
     listed = api.get(key, "/engines").json()["items"]
     assert [e["isDefault"] for e in listed] == [False, True]

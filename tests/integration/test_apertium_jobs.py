@@ -36,7 +36,12 @@ DATA = {
     "body": "Machine learning is a subset of <b>artificial intelligence</b>.",
     "printf": "Saved %d files to %s.",
     "cart": "{count, plural, one {# item in your cart} other {# items in your cart}}",
-    "nested": {"list": ["The house is big.", "The cat is black."], "n": 3, "ok": True, "none": None},
+    "nested": {
+        "list": ["The house is big.", "The cat is black."],
+        "n": 3,
+        "ok": True,
+        "none": None,
+    },
     "url": "https://example.com/docs",
     "empty": "",
 }
@@ -44,10 +49,15 @@ DATA = {
 
 def test_en_to_es_and_ca_translate_and_keep_placeholders(api: Api) -> None:
     key = api.new_key()
-    created = api.post(key, {"sourceLocale": "en", "targetLocales": ["es", "ca"], "data": DATA}).json()
+    created = api.post(
+        key, {"sourceLocale": "en", "targetLocales": ["es", "ca"], "data": DATA}
+    ).json()
     group = api.wait_group(key, created["groupId"], timeout=60)
     assert group["status"] == "completed", group
-    outputs = {j["targetLocale"]: api.get(key, f"/jobs/localization/{j['id']}").json() for j in group["jobs"]}
+    outputs = {
+        j["targetLocale"]: api.get(key, f"/jobs/localization/{j['id']}").json()
+        for j in group["jobs"]
+    }
     es, ca = outputs["es"]["outputData"], outputs["ca"]["outputData"]
     assert "casa" in es["nested"]["list"][0].lower()
     assert "gato" in es["nested"]["list"][1].lower()
@@ -57,7 +67,11 @@ def test_en_to_es_and_ca_translate_and_keep_placeholders(api: Api) -> None:
     for out in (es, ca):
         assert list(out) == list(DATA)
         assert out["url"] == DATA["url"] and out["empty"] == ""
-        assert out["nested"]["n"] == 3 and out["nested"]["ok"] is True and out["nested"]["none"] is None
+        assert (
+            out["nested"]["n"] == 3
+            and out["nested"]["ok"] is True
+            and out["nested"]["none"] is None
+        )
         for field in ("greeting", "timer", "body", "printf", "cart"):
             assert placeholder_signature(out[field]) == placeholder_signature(DATA[field]), field
         assert out["cart"].startswith("{count, plural,") and "other {" in out["cart"]
@@ -66,7 +80,9 @@ def test_en_to_es_and_ca_translate_and_keep_placeholders(api: Api) -> None:
 
 def test_unserved_pair_fails_alone_with_a_clear_message(api: Api) -> None:
     key = api.new_key()
-    created = api.post(key, {"sourceLocale": "en", "targetLocales": ["es", "ja"], "data": DATA}).json()
+    created = api.post(
+        key, {"sourceLocale": "en", "targetLocales": ["es", "ja"], "data": DATA}
+    ).json()
     group = api.wait_group(key, created["groupId"], timeout=60)
     assert group["status"] == "partial"
     assert (group["completedJobs"], group["failedJobs"]) == (1, 1)

@@ -29,10 +29,12 @@ def test_twenty_concurrent_identical_posts_make_one_group(
 
         async def fire() -> list[httpx.Response]:
             async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-                return await asyncio.gather(*[
-                    client.post("/jobs/localization", json=BODY, headers={"X-API-Key": key})
-                    for _ in range(20)
-                ])
+                return await asyncio.gather(
+                    *[
+                        client.post("/jobs/localization", json=BODY, headers={"X-API-Key": key})
+                        for _ in range(20)
+                    ]
+                )
 
         responses = asyncio.run(fire())
         assert sorted(r.status_code for r in responses) == [200] * 19 + [202]

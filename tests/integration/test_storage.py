@@ -114,7 +114,9 @@ def test_group_completed_event_exactly_once_when_jobs_finish_together(
     for t in threads:
         t.join()
     with db.read() as conn:
-        rows = conn.execute(select(events.c.payload).where(events.c.type == "group.completed")).all()
+        rows = conn.execute(
+            select(events.c.payload).where(events.c.type == "group.completed")
+        ).all()
     assert len(rows) == 1
     assert rows[0].payload["status"] == "partial"
 
@@ -147,7 +149,8 @@ def test_poison_job_fails_after_max_attempts(
         assert (job is None) == (attempt == 2)
     with db.read() as conn:
         row = conn.execute(select(jobs).where(jobs.c.id == job_id)).one()
-        count = conn.execute(select(func.count()).select_from(events)
-                             .where(events.c.type == "job.failed")).scalar_one()
+        count = conn.execute(
+            select(func.count()).select_from(events).where(events.c.type == "job.failed")
+        ).scalar_one()
     assert row.status == "failed" and "2 attempts" in row.error_message
     assert count == 1

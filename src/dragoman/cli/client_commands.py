@@ -17,8 +17,12 @@ from dragoman.cli.common import console, err_console
 from dragoman.client import Client, DragomanAPIError
 
 FINAL = {"completed", "failed"}
-ServerOpt = typer.Option("http://127.0.0.1:8000", "--server", envvar="DRAGOMAN_SERVER",
-                         help="Base URL of the Dragoman server.")
+ServerOpt = typer.Option(
+    "http://127.0.0.1:8000",
+    "--server",
+    envvar="DRAGOMAN_SERVER",
+    help="Base URL of the Dragoman server.",
+)
 KeyOpt = typer.Option(..., "--key", envvar="DRAGOMAN_API_KEY", help="API key (X-API-Key).")
 
 
@@ -27,13 +31,20 @@ def follow_group(
 ) -> dict[str, Any]:
     """Show one progress bar per locale until every job is final; returns the final group.
     Follows the group's events over `/ws`; polls the REST API when the WebSocket fails."""
-    columns = (TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[state]}"), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description:>10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[state]}"),
+        TimeElapsedColumn(),
+    )
     deadline = time.monotonic() + timeout
     with Progress(*columns, console=err_console, transient=False) as progress:
         group = client.group(group_id)
-        tasks = {j["id"]: progress.add_task(j["targetLocale"], total=None, state=j["status"])
-                 for j in group["jobs"]}
+        tasks = {
+            j["id"]: progress.add_task(j["targetLocale"], total=None, state=j["status"])
+            for j in group["jobs"]
+        }
         try:
             _follow_ws(client, group_id, progress, tasks, deadline)
             return client.group(group_id)
@@ -47,8 +58,12 @@ def follow_group(
                     progress.update(task, total=total, completed=total, state=job["status"])
                 elif job["status"] == "processing":
                     detail = client.job(job["id"])["progress"]
-                    progress.update(task, total=detail["unitsTotal"] or None,
-                                    completed=detail["unitsDone"], state="processing")
+                    progress.update(
+                        task,
+                        total=detail["unitsTotal"] or None,
+                        completed=detail["unitsDone"],
+                        state="processing",
+                    )
             if all(j["status"] in FINAL for j in group["jobs"]):
                 return group
             if time.monotonic() > deadline:
@@ -57,12 +72,12 @@ def follow_group(
             group = client.group(group_id)
 
 
-def _follow_ws(client: Client, group_id: str, progress: Progress, tasks: dict[str, Any],
-               deadline: float) -> None:
+def _follow_ws(
+    client: Client, group_id: str, progress: Progress, tasks: dict[str, Any], deadline: float
+) -> None:
     """Update the bars from the group's events (replayed from the start, then live)."""
     url = client.base_url.replace("https://", "wss://", 1).replace("http://", "ws://", 1) + "/ws"
-    with ws_connect(url, additional_headers={"X-API-Key": client.api_key},
-                    open_timeout=5) as ws:
+    with ws_connect(url, additional_headers={"X-API-Key": client.api_key}, open_timeout=5) as ws:
         ws.send(json.dumps({"action": "subscribe", "groups": [group_id], "lastEventId": 0}))
         while True:
             remaining = deadline - time.monotonic()
@@ -79,8 +94,12 @@ def _follow_ws(client: Client, group_id: str, progress: Progress, tasks: dict[st
             if task is None:
                 continue
             if "progress" in data:
-                progress.update(task, total=data["progress"]["unitsTotal"] or None,
-                                completed=data["progress"]["unitsDone"], state="processing")
+                progress.update(
+                    task,
+                    total=data["progress"]["unitsTotal"] or None,
+                    completed=data["progress"]["unitsDone"],
+                    state="processing",
+                )
             elif data["status"] in FINAL:
                 total = progress.tasks[task].total or 1
                 progress.update(task, total=total, completed=total, state=data["status"])
@@ -89,7 +108,9 @@ def _follow_ws(client: Client, group_id: str, progress: Progress, tasks: dict[st
 
 
 def submit(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A JSON object to translate."),
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="A JSON object to translate."
+    ),
     source: str = typer.Option(..., "--from", help="Source locale, e.g. en."),
     targets: str = typer.Option(..., "--to", help="Target locales, comma-separated: es,ca."),
     server: str = ServerOpt,
@@ -114,11 +135,15 @@ def submit(
                 job = client.job(summary["id"])
                 if job["status"] == "completed":
                     target = out / f"{file.stem}.{job['targetLocale']}.json"
-                    target.write_text(json.dumps(job["outputData"], ensure_ascii=False, indent=2) + "\n",
-                                      encoding="utf-8")
+                    target.write_text(
+                        json.dumps(job["outputData"], ensure_ascii=False, indent=2) + "\n",
+                        encoding="utf-8",
+                    )
                     console.print(f"{job['targetLocale']}: wrote {target}")
                     for issue in job.get("qaIssues", []):
-                        err_console.print(f"  [yellow]kept source at {issue['path']}: {issue['message']}")
+                        err_console.print(
+                            f"  [yellow]kept source at {issue['path']}: {issue['message']}"
+                        )
                 else:
                     failed += 1
                     err_console.print(f"[red]{job['targetLocale']}: failed: {job['errorMessage']}")
@@ -140,9 +165,15 @@ def engines(server: str = ServerOpt, key: str = KeyOpt) -> None:
             raise typer.Exit(1) from exc
     table = Table("id", "name", "provider", "default", "language pairs")
     for item in items:
-        pairs = "any -> any" if item["anyPair"] else ", ".join(
-            f"{p['source']}->{p['target']}" for p in item["languagePairs"]) or "(none installed)"
-        table.add_row(item["id"], item["name"], item["provider"], "yes" if item["isDefault"] else "", pairs)
+        pairs = (
+            "any -> any"
+            if item["anyPair"]
+            else ", ".join(f"{p['source']}->{p['target']}" for p in item["languagePairs"])
+            or "(none installed)"
+        )
+        table.add_row(
+            item["id"], item["name"], item["provider"], "yes" if item["isDefault"] else "", pairs
+        )
     console.print(table)
 
 

@@ -19,11 +19,19 @@ SAMPLE = {
     "title": "Introduction to Machine Learning",
     "greeting": "Hello {name}, you have %{count} new messages.",
     "steps": [
-        {"heading": "What is machine learning?", "body": "Machine learning is a subset of <b>artificial intelligence</b>."},
+        {
+            "heading": "What is machine learning?",
+            "body": "Machine learning is a subset of <b>artificial intelligence</b>.",
+        },
         {"heading": "Supervised learning", "body": "Training with labeled data."},
     ],
     "cart": "{count, plural, one {# item in your cart} other {# items in your cart}}",
-    "metadata": {"author": "Dr. Smith", "lessons": 12, "published": True, "url": "https://example.com/ml"},
+    "metadata": {
+        "author": "Dr. Smith",
+        "lessons": 12,
+        "published": True,
+        "url": "https://example.com/ml",
+    },
 }
 
 
@@ -31,7 +39,9 @@ def demo(
     host: str = typer.Option("127.0.0.1", help="Interface to bind."),
     port: int = typer.Option(8000, help="Port."),
     targets: str = typer.Option("es,ca", "--to", help="Target locales for the sample job."),
-    exit_after: bool = typer.Option(False, "--exit", help="Stop after the sample instead of serving."),
+    exit_after: bool = typer.Option(
+        False, "--exit", help="Stop after the sample instead of serving."
+    ),
 ) -> None:
     """Serve on the embedded default, create an API key, translate a sample en -> es, ca."""
     import uvicorn
@@ -44,8 +54,11 @@ def demo(
         org = orgs.get_or_create_org(conn, "demo")
         key = orgs.create_key(conn, org.id)
     db.dispose()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host=host, port=port,
-                                           log_level="warning", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings), host=host, port=port, log_level="warning", access_log=False
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://{host}:{port}"
@@ -68,7 +81,9 @@ def demo(
         server.should_exit = True
         thread.join(10)
         return
-    console.print(f"\nserving on {base}; try:\n  curl -H 'X-API-Key: {key}' {base}/engines\nCtrl+C stops.")
+    console.print(
+        f"\nserving on {base}; try:\n  curl -H 'X-API-Key: {key}' {base}/engines\nCtrl+C stops."
+    )
     try:
         while thread.is_alive():
             thread.join(1)

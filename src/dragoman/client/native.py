@@ -22,13 +22,19 @@ class Client:
     """`Client(base_url, api_key)`; pass `transport=` to talk to an in-process app in tests."""
 
     def __init__(
-        self, base_url: str, api_key: str, *, timeout: float = 30.0,
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self._http = httpx.Client(
-            base_url=base_url.rstrip("/"), headers={"X-API-Key": api_key}, timeout=timeout,
+            base_url=base_url.rstrip("/"),
+            headers={"X-API-Key": api_key},
+            timeout=timeout,
             transport=transport,
         )
 
@@ -52,14 +58,28 @@ class Client:
         return body
 
     def submit(
-        self, data: Mapping[str, Any], *, source: str, targets: Sequence[str],
-        hints: Mapping[str, Sequence[str]] | None = None, callback_url: str | None = None,
-        idempotency_key: str | None = None, engine_id: str | None = None,
+        self,
+        data: Mapping[str, Any],
+        *,
+        source: str,
+        targets: Sequence[str],
+        hints: Mapping[str, Sequence[str]] | None = None,
+        callback_url: str | None = None,
+        idempotency_key: str | None = None,
+        engine_id: str | None = None,
     ) -> dict[str, Any]:
         """Create a job group; returns the 202 body (`groupId`, `jobs`, ...)."""
-        body: dict[str, Any] = {"sourceLocale": source, "targetLocales": list(targets), "data": data}
-        optional = {"hints": hints, "callbackUrl": callback_url,
-                    "idempotencyKey": idempotency_key, "engineId": engine_id}
+        body: dict[str, Any] = {
+            "sourceLocale": source,
+            "targetLocales": list(targets),
+            "data": data,
+        }
+        optional = {
+            "hints": hints,
+            "callbackUrl": callback_url,
+            "idempotencyKey": idempotency_key,
+            "engineId": engine_id,
+        }
         body.update({k: v for k, v in optional.items() if v is not None})
         result: dict[str, Any] = self._call("POST", "/jobs/localization", json=body)
         return result
@@ -72,8 +92,9 @@ class Client:
         result: dict[str, Any] = self._call("GET", f"/jobs/localization/{job_id}")
         return result
 
-    def jobs(self, *, status: str | None = None, engine_id: str | None = None,
-             page_size: int = 100) -> Iterator[dict[str, Any]]:
+    def jobs(
+        self, *, status: str | None = None, engine_id: str | None = None, page_size: int = 100
+    ) -> Iterator[dict[str, Any]]:
         """Every job, newest first, following `nextCursor`."""
         params: dict[str, Any] = {"limit": page_size}
         if status:
@@ -91,8 +112,19 @@ class Client:
         result: list[dict[str, Any]] = self._call("GET", "/engines")["items"]
         return result
 
-    def create_engine(self, name: str, provider: str, options: Mapping[str, Any] | None = None,
-                      *, default: bool = False) -> dict[str, Any]:
-        body = {"name": name, "provider": provider, "options": dict(options or {}), "isDefault": default}
+    def create_engine(
+        self,
+        name: str,
+        provider: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        default: bool = False,
+    ) -> dict[str, Any]:
+        body = {
+            "name": name,
+            "provider": provider,
+            "options": dict(options or {}),
+            "isDefault": default,
+        }
         result: dict[str, Any] = self._call("POST", "/engines", json=body)
         return result

@@ -29,12 +29,19 @@ class EngineRecord:
     created_at: datetime | None = None
 
 
-_DEFAULT_ENGINE = select(engines).where(engines.c.org_id == bindparam("org_id"), engines.c.is_default)
+_DEFAULT_ENGINE = select(engines).where(
+    engines.c.org_id == bindparam("org_id"), engines.c.is_default
+)
 
 
 def _record(row: Row[Any]) -> EngineRecord:
     return EngineRecord(
-        row.id, row.org_id, row.name, row.provider, dict(row.options), row.is_default,
+        row.id,
+        row.org_id,
+        row.name,
+        row.provider,
+        dict(row.options),
+        row.is_default,
         row.created_at,
     )
 
@@ -48,8 +55,13 @@ def default_engine(conn: Connection, org_id: str, provider: str) -> EngineRecord
             with conn.begin_nested():
                 conn.execute(
                     insert(engines).values(
-                        id=new_id("eng"), org_id=org_id, name=f"Default ({provider})",
-                        provider=provider, options={}, is_default=True, created_at=utcnow(),
+                        id=new_id("eng"),
+                        org_id=org_id,
+                        name=f"Default ({provider})",
+                        provider=provider,
+                        options={},
+                        is_default=True,
+                        created_at=utcnow(),
                     )
                 )
         except IntegrityError:  # another request created it first; the unique index decided
@@ -71,26 +83,39 @@ def get_engine(conn: Connection, org_id: str, engine_id: str) -> EngineRecord:
 def list_engines(conn: Connection, org_id: str) -> list[EngineRecord]:
     """Every engine of the organization, oldest first."""
     rows = conn.execute(
-        select(engines).where(engines.c.org_id == org_id).order_by(engines.c.created_at, engines.c.id)
+        select(engines)
+        .where(engines.c.org_id == org_id)
+        .order_by(engines.c.created_at, engines.c.id)
     )
     return [_record(row) for row in rows]
 
 
 def create_engine_record(
-    conn: Connection, org_id: str, *, name: str, provider: str, options: dict[str, Any],
+    conn: Connection,
+    org_id: str,
+    *,
+    name: str,
+    provider: str,
+    options: dict[str, Any],
     make_default: bool = False,
 ) -> EngineRecord:
     """A new engine for the organization, optionally becoming its default."""
     if make_default:
         conn.execute(
-            update(engines).where(engines.c.org_id == org_id, engines.c.is_default)
+            update(engines)
+            .where(engines.c.org_id == org_id, engines.c.is_default)
             .values(is_default=False)
         )
     engine_id = new_id("eng")
     conn.execute(
         insert(engines).values(
-            id=engine_id, org_id=org_id, name=name, provider=provider, options=options,
-            is_default=make_default, created_at=utcnow(),
+            id=engine_id,
+            org_id=org_id,
+            name=name,
+            provider=provider,
+            options=options,
+            is_default=make_default,
+            created_at=utcnow(),
         )
     )
     return get_engine(conn, org_id, engine_id)

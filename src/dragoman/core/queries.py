@@ -61,9 +61,19 @@ class GroupView:
 
 
 _SUMMARY_COLUMNS = (
-    jobs.c.id, jobs.c.group_id, jobs.c.org_id, jobs.c.engine_id, jobs.c.target_locale,
-    jobs.c.status, jobs.c.created_at, jobs.c.started_at, jobs.c.completed_at,
-    jobs.c.error_message, jobs.c.callback_status, jobs.c.units_total, jobs.c.units_done,
+    jobs.c.id,
+    jobs.c.group_id,
+    jobs.c.org_id,
+    jobs.c.engine_id,
+    jobs.c.target_locale,
+    jobs.c.status,
+    jobs.c.created_at,
+    jobs.c.started_at,
+    jobs.c.completed_at,
+    jobs.c.error_message,
+    jobs.c.callback_status,
+    jobs.c.units_total,
+    jobs.c.units_done,
 )
 
 
@@ -74,32 +84,51 @@ def _view(row: Any, with_output: bool = False) -> JobView:
         output = json.loads(row.output) if row.output is not None else None
         issues = list(row.issues or [])
     return JobView(
-        row.id, row.group_id, row.org_id, row.engine_id, row.target_locale, JobStatus(row.status),
-        row.created_at, row.started_at, row.completed_at, row.error_message, row.callback_status,
-        row.units_total, row.units_done, output, issues,
+        row.id,
+        row.group_id,
+        row.org_id,
+        row.engine_id,
+        row.target_locale,
+        JobStatus(row.status),
+        row.created_at,
+        row.started_at,
+        row.completed_at,
+        row.error_message,
+        row.callback_status,
+        row.units_total,
+        row.units_done,
+        output,
+        issues,
     )
 
 
 def get_group(conn: Connection, org_id: str, group_id: str) -> GroupView:
     """The group and its jobs; NotFoundError for unknown ids and other organizations' ids."""
     group = conn.execute(
-        select(job_groups.c.id, job_groups.c.engine_id, job_groups.c.source_locale,
-               job_groups.c.target_locales, job_groups.c.created_at)
-        .where(job_groups.c.id == group_id, job_groups.c.org_id == org_id)
+        select(
+            job_groups.c.id,
+            job_groups.c.engine_id,
+            job_groups.c.source_locale,
+            job_groups.c.target_locales,
+            job_groups.c.created_at,
+        ).where(job_groups.c.id == group_id, job_groups.c.org_id == org_id)
     ).first()
     if group is None:
         raise NotFoundError(f"job group {group_id!r} not found")
     rows = conn.execute(select(*_SUMMARY_COLUMNS).where(jobs.c.group_id == group_id)).all()
     order = {locale: i for i, locale in enumerate(group.target_locales)}
     views = sorted((_view(r) for r in rows), key=lambda j: order.get(j.target_locale, len(order)))
-    return GroupView(group.id, org_id, group.engine_id, group.source_locale, group.created_at, views)
+    return GroupView(
+        group.id, org_id, group.engine_id, group.source_locale, group.created_at, views
+    )
 
 
 def get_job(conn: Connection, org_id: str, job_id: str) -> JobView:
     """One job with its output; NotFoundError for unknown ids and other organizations' ids."""
     row = conn.execute(
-        select(*_SUMMARY_COLUMNS, jobs.c.output, jobs.c.issues, jobs.c.expired_at)
-        .where(jobs.c.id == job_id, jobs.c.org_id == org_id)
+        select(*_SUMMARY_COLUMNS, jobs.c.output, jobs.c.issues, jobs.c.expired_at).where(
+            jobs.c.id == job_id, jobs.c.org_id == org_id
+        )
     ).first()
     if row is None:
         raise NotFoundError(f"job {job_id!r} not found")
@@ -160,11 +189,17 @@ def list_jobs(
         # One page per status, merged: each is a range of the (org, status, created_at, id)
         # index, so the cost stays a few pages however many jobs match (an IN list would
         # sort every matching row, or scan the org's jobs newest first until enough match).
-        parts = union_all(*(
-            select(query.where(jobs.c.status == status).order_by(*newest).limit(limit + 1)
-                   .subquery())
-            for status in dict.fromkeys(statuses)
-        )).subquery()
+        parts = union_all(
+            *(
+                select(
+                    query.where(jobs.c.status == status)
+                    .order_by(*newest)
+                    .limit(limit + 1)
+                    .subquery()
+                )
+                for status in dict.fromkeys(statuses)
+            )
+        ).subquery()
         query = select(parts).order_by(parts.c.created_at.desc(), parts.c.id.desc())
         query = query.limit(limit + 1)
     rows = conn.execute(query).all()

@@ -24,7 +24,9 @@ class JobStatus(StrEnum):
 
 
 FINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
-NOT_STARTED = frozenset({JobStatus.CREATED, JobStatus.ANALYZING, JobStatus.QUOTED, JobStatus.QUEUED})
+NOT_STARTED = frozenset(
+    {JobStatus.CREATED, JobStatus.ANALYZING, JobStatus.QUOTED, JobStatus.QUEUED}
+)
 
 
 class GroupStatus(StrEnum):

@@ -26,7 +26,6 @@ from dragoman.settings import Settings
 from dragoman.store.tables import job_groups, jobs
 from dragoman.timefmt import utcnow
 
-
 # Built once: constructing statements per request was a third of the accept path's CPU.
 _INSERT_GROUP = insert(job_groups)
 _INSERT_JOBS = insert(jobs)
@@ -79,7 +78,9 @@ def validate(request: SubmitRequest, settings: Settings) -> tuple[str, list[str]
                 field=f"targetLocales[{index}]",
             )
         targets.append(target)
-    check_shape(request.data, max_depth=settings.max_data_depth, max_strings=settings.max_data_strings)
+    check_shape(
+        request.data, max_depth=settings.max_data_depth, max_strings=settings.max_data_strings
+    )
     _validate_hints(request.hints)
     if request.callback_url is not None:
         check_callback_url(request.callback_url, settings=settings)
@@ -155,10 +156,16 @@ def submit(
     group_id = new_id("ljg")
     job_ids = [new_id("ljb") for _ in targets]
     group_row = {
-        "id": group_id, "org_id": org.id, "engine_id": engine.id, "source_locale": source,
-        "target_locales": targets, "content": json.dumps(request.data, ensure_ascii=False),
-        "hints": request.hints, "callback_url": callback_url,
-        "idempotency_key": request.idempotency_key, "request_hash": fingerprint,
+        "id": group_id,
+        "org_id": org.id,
+        "engine_id": engine.id,
+        "source_locale": source,
+        "target_locales": targets,
+        "content": json.dumps(request.data, ensure_ascii=False),
+        "hints": request.hints,
+        "callback_url": callback_url,
+        "idempotency_key": request.idempotency_key,
+        "request_hash": fingerprint,
         "created_at": now,
     }
     try:
@@ -178,11 +185,18 @@ def submit(
         _INSERT_JOBS,
         [
             {
-                "id": job_id, "group_id": group_id, "org_id": org.id, "engine_id": engine.id,
-                "target_locale": target, "status": JobStatus.QUEUED,
+                "id": job_id,
+                "group_id": group_id,
+                "org_id": org.id,
+                "engine_id": engine.id,
+                "target_locale": target,
+                "status": JobStatus.QUEUED,
                 "callback_status": "pending" if callback_url else None,
-                "units_total": 0, "units_done": 0, "attempts": 0,
-                "created_at": now, "dispatched_at": now,
+                "units_total": 0,
+                "units_done": 0,
+                "attempts": 0,
+                "created_at": now,
+                "dispatched_at": now,
             }
             for job_id, target in zip(job_ids, targets, strict=True)
         ],
@@ -194,11 +208,26 @@ def submit(
             for job_id, target in zip(job_ids, targets, strict=True)
         ],
     )
-    view = GroupView(group_id, org.id, engine.id, source, now, [
-        JobView(job_id, group_id, org.id, engine.id, target, JobStatus.QUEUED, now,
-                callback_status="pending" if callback_url else None)
-        for job_id, target in zip(job_ids, targets, strict=True)
-    ])
+    view = GroupView(
+        group_id,
+        org.id,
+        engine.id,
+        source,
+        now,
+        [
+            JobView(
+                job_id,
+                group_id,
+                org.id,
+                engine.id,
+                target,
+                JobStatus.QUEUED,
+                now,
+                callback_status="pending" if callback_url else None,
+            )
+            for job_id, target in zip(job_ids, targets, strict=True)
+        ],
+    )
     return Submitted(group_id, True, job_ids, view)
 
 

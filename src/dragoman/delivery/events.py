@@ -13,7 +13,6 @@ from dragoman.ids import new_id
 from dragoman.store.tables import events
 from dragoman.timefmt import utcnow
 
-
 _INSERT_EVENTS = insert(events)
 
 

@@ -31,7 +31,11 @@ class JobRunner:
     """Runs jobs by id; one instance per worker process, shared by its threads."""
 
     def __init__(
-        self, db: Database, engines: EnginePool, settings: Settings, owner: str,
+        self,
+        db: Database,
+        engines: EnginePool,
+        settings: Settings,
+        owner: str,
         bus: EventBus | None = None,
     ) -> None:
         self.db = db
@@ -83,7 +87,10 @@ class JobRunner:
             log.info("lease on %s lost; another worker has it", job.id)
             return
         except EngineError as exc:
-            if isinstance(exc, UnsupportedLanguagePairError) or job.attempts >= self.settings.max_attempts:
+            if (
+                isinstance(exc, UnsupportedLanguagePairError)
+                or job.attempts >= self.settings.max_attempts
+            ):
                 self._fail(job, exc.message)
             else:
                 log.warning("job %s: engine error, will retry: %s", job.id, exc.message)
@@ -107,7 +114,9 @@ class JobRunner:
             transitions.fail(conn, job.id, self.owner, message)
         self.notify()
 
-    def _translate(self, job: ClaimedJob, engine: Engine) -> tuple[object, list[dict[str, object]], int]:
+    def _translate(
+        self, job: ClaimedJob, engine: Engine
+    ) -> tuple[object, list[dict[str, object]], int]:
         data = json.loads(job.content) if job.content is not None else None
         if data is None:
             raise DragomanError("the job's content has expired and can no longer be translated")
@@ -127,10 +136,15 @@ class JobRunner:
             return out
 
         result = translate_strings(
-            strings, translate, source_locale=job.source_locale,
-            target_locale=job.target_locale, hints=hints,
+            strings,
+            translate,
+            source_locale=job.source_locale,
+            target_locale=job.target_locale,
+            hints=hints,
         )
-        output = replace_strings(data, {path: text for (path, _), text in zip(leaves, result.texts, strict=True)})
+        output = replace_strings(
+            data, {path: text for (path, _), text in zip(leaves, result.texts, strict=True)}
+        )
         issues: list[dict[str, object]] = [
             {"path": format_path(leaves[i.index][0]), "source": i.source, "message": i.message}
             for i in result.issues
@@ -158,7 +172,8 @@ class _Progress:
             return
         self._last = now
         with self.runner.db.write() as conn:
-            if not transitions.report_progress(conn, self.job, self.runner.owner, self.done, self.total):
+            if not transitions.report_progress(
+                conn, self.job, self.runner.owner, self.done, self.total
+            ):
                 raise LeaseLostError()
         self.runner.notify()
-

@@ -57,24 +57,46 @@ def claim(
         return None
     row = conn.execute(
         select(
-            jobs.c.id, jobs.c.org_id, jobs.c.group_id, jobs.c.target_locale, jobs.c.attempts,
-            jobs.c.units_done, job_groups.c.source_locale, job_groups.c.content,
-            job_groups.c.hints, engines.c.provider, engines.c.options,
+            jobs.c.id,
+            jobs.c.org_id,
+            jobs.c.group_id,
+            jobs.c.target_locale,
+            jobs.c.attempts,
+            jobs.c.units_done,
+            job_groups.c.source_locale,
+            job_groups.c.content,
+            job_groups.c.hints,
+            engines.c.provider,
+            engines.c.options,
         )
         .join(job_groups, job_groups.c.id == jobs.c.group_id)
         .join(engines, engines.c.id == jobs.c.engine_id)
         .where(jobs.c.id == job_id)
     ).one()
     if row.attempts > max_attempts:
-        _finish(conn, job_id, owner, JobStatus.FAILED, error_message=(
-            f"gave up after {max_attempts} attempts (the worker running it stopped each time)"
-        ))
+        _finish(
+            conn,
+            job_id,
+            owner,
+            JobStatus.FAILED,
+            error_message=(
+                f"gave up after {max_attempts} attempts (the worker running it stopped each time)"
+            ),
+        )
         return None
     if row.attempts == 1:
         record_events(conn, [Event("job.started", row.org_id, row.group_id, row.id, {})])
     return ClaimedJob(
-        row.id, row.org_id, row.group_id, row.source_locale, row.target_locale, row.provider,
-        dict(row.options), row.content, row.hints, row.attempts,
+        row.id,
+        row.org_id,
+        row.group_id,
+        row.source_locale,
+        row.target_locale,
+        row.provider,
+        dict(row.options),
+        row.content,
+        row.hints,
+        row.attempts,
     )
 
 
@@ -85,43 +107,63 @@ def renew(conn: Connection, job_ids: Iterable[str], owner: str, lease_seconds: f
         return set()
     conn.execute(
         update(jobs)
-        .where(jobs.c.id.in_(ids), jobs.c.lease_owner == owner,
-               jobs.c.status == JobStatus.TRANSLATING)
+        .where(
+            jobs.c.id.in_(ids), jobs.c.lease_owner == owner, jobs.c.status == JobStatus.TRANSLATING
+        )
         .values(lease_expires_at=utcnow() + timedelta(seconds=lease_seconds))
     )
     held = conn.execute(
-        select(jobs.c.id).where(jobs.c.id.in_(ids), jobs.c.lease_owner == owner,
-                                jobs.c.status == JobStatus.TRANSLATING)
+        select(jobs.c.id).where(
+            jobs.c.id.in_(ids), jobs.c.lease_owner == owner, jobs.c.status == JobStatus.TRANSLATING
+        )
     )
     return set(ids) - {r.id for r in held}
 
 
-def report_progress(
-    conn: Connection, job: ClaimedJob, owner: str, done: int, total: int
-) -> bool:
+def report_progress(conn: Connection, job: ClaimedJob, owner: str, done: int, total: int) -> bool:
     """Record units done of total; False when the lease was lost (stop working)."""
     result = conn.execute(
         update(jobs)
-        .where(jobs.c.id == job.id, jobs.c.lease_owner == owner,
-               jobs.c.status == JobStatus.TRANSLATING)
+        .where(
+            jobs.c.id == job.id, jobs.c.lease_owner == owner, jobs.c.status == JobStatus.TRANSLATING
+        )
         .values(units_done=done, units_total=total)
     )
     if result.rowcount != 1:
         return False
-    record_events(conn, [Event("job.progress", job.org_id, job.group_id, job.id,
-                               {"unitsDone": done, "unitsTotal": total})])
+    record_events(
+        conn,
+        [
+            Event(
+                "job.progress",
+                job.org_id,
+                job.group_id,
+                job.id,
+                {"unitsDone": done, "unitsTotal": total},
+            )
+        ],
+    )
     return True
 
 
 def complete(
-    conn: Connection, job: ClaimedJob, owner: str, output: Any, issues: list[dict[str, Any]],
+    conn: Connection,
+    job: ClaimedJob,
+    owner: str,
+    output: Any,
+    issues: list[dict[str, Any]],
     total: int,
 ) -> bool:
     """Store the output and mark the job completed, if `owner` still holds the lease."""
     return _finish(
-        conn, job.id, owner, JobStatus.COMPLETED,
-        output=json.dumps(output, ensure_ascii=False), issues=issues,
-        units_done=total, units_total=total,
+        conn,
+        job.id,
+        owner,
+        JobStatus.COMPLETED,
+        output=json.dumps(output, ensure_ascii=False),
+        issues=issues,
+        units_done=total,
+        units_total=total,
     )
 
 
@@ -134,10 +176,12 @@ def release(conn: Connection, job_id: str, owner: str) -> bool:
     """Give a job back to the queue (a transient engine error) for another attempt."""
     result = conn.execute(
         update(jobs)
-        .where(jobs.c.id == job_id, jobs.c.lease_owner == owner,
-               jobs.c.status == JobStatus.TRANSLATING)
-        .values(status=JobStatus.QUEUED, lease_owner=None, lease_expires_at=None,
-                dispatched_at=utcnow())
+        .where(
+            jobs.c.id == job_id, jobs.c.lease_owner == owner, jobs.c.status == JobStatus.TRANSLATING
+        )
+        .values(
+            status=JobStatus.QUEUED, lease_owner=None, lease_expires_at=None, dispatched_at=utcnow()
+        )
     )
     return result.rowcount == 1
 
@@ -153,10 +197,12 @@ def _finish(conn: Connection, job_id: str, owner: str, status: JobStatus, **valu
     ).one()
     result = conn.execute(
         update(jobs)
-        .where(jobs.c.id == job_id, jobs.c.lease_owner == owner,
-               jobs.c.status == JobStatus.TRANSLATING)
-        .values(status=status, completed_at=utcnow(), lease_owner=None, lease_expires_at=None,
-                **values)
+        .where(
+            jobs.c.id == job_id, jobs.c.lease_owner == owner, jobs.c.status == JobStatus.TRANSLATING
+        )
+        .values(
+            status=status, completed_at=utcnow(), lease_owner=None, lease_expires_at=None, **values
+        )
     )
     if result.rowcount != 1:
         return False
@@ -164,10 +210,18 @@ def _finish(conn: Connection, job_id: str, owner: str, status: JobStatus, **valu
     if status == JobStatus.FAILED:
         payload["errorMessage"] = values.get("error_message", "")
     found = [Event(f"job.{status}", row.org_id, row.group_id, job_id, payload)]
-    statuses = [r.status for r in conn.execute(
-        select(jobs.c.status).where(jobs.c.group_id == row.group_id))]
+    statuses = [
+        r.status for r in conn.execute(select(jobs.c.status).where(jobs.c.group_id == row.group_id))
+    ]
     if all(JobStatus(s) in FINAL for s in statuses):
-        found.append(Event("group.completed", row.org_id, row.group_id, None,
-                           {"status": str(group_status(statuses))}))
+        found.append(
+            Event(
+                "group.completed",
+                row.org_id,
+                row.group_id,
+                None,
+                {"status": str(group_status(statuses))},
+            )
+        )
     record_events(conn, found)
     return True

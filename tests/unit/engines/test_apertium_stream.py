@@ -39,5 +39,7 @@ def test_edges_and_initial_case() -> None:
 
 
 def test_tidy_blanks_collapses_only_runs_the_source_lacked() -> None:
-    assert stream.tidy_blanks("Hello, you have mail", "Hola,  tienes correo") == "Hola, tienes correo"
+    assert (
+        stream.tidy_blanks("Hello, you have mail", "Hola,  tienes correo") == "Hola, tienes correo"
+    )
     assert stream.tidy_blanks("Name:  value", "Nombre:  valor") == "Nombre:  valor"

@@ -4,7 +4,7 @@ applied to every route through its route class (the one place errors map to HTTP
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from fastapi import Request, Response
@@ -25,7 +25,7 @@ def error_response(status: int, message: str, field: str | None = None) -> JSONR
     return JSONResponse(body, status_code=status)
 
 
-def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:
+def _field_of(loc: Sequence[Any]) -> str:
     parts = [p for p in loc if p not in ("body", "query", "path", "header")]
     text = ""
     for part in parts:
@@ -47,7 +47,7 @@ def validation_response(exc: RequestValidationError) -> JSONResponse:
 class NativeRoute(APIRoute):
     """Renders Dragoman errors, validation errors and HTTP errors in the native shape."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from dragoman.core import engine_records, orgs, queries
 from dragoman.core.orgs import Organization
-from dragoman.core.submission import SubmitRequest, screen_callback_url, submit
+from dragoman.core.submission import SubmitRequest, Submitted, screen_callback_url, submit
 from dragoman.errors import ValidationError
 from dragoman.services import Services
 from dragoman.surfaces.native import schemas
@@ -74,11 +74,13 @@ async def create_jobs(
     if submitted.created:
         services.bus.notify()
         services.dispatcher.dispatch(submitted.job_ids)
-    return JSONResponse(schemas.render_created(group), status_code=202 if submitted.created else 200)
+    return JSONResponse(
+        schemas.render_created(group), status_code=202 if submitted.created else 200
+    )
 
 
 @router.get("/jobs/localization/groups/{groupId}")
-def get_group(groupId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:  # noqa: N803
+def get_group(groupId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:
     """A job group's derived status and its jobs."""
     with services.db.read() as conn:
         group = queries.get_group(conn, org.id, groupId)
@@ -86,7 +88,7 @@ def get_group(groupId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:
 
 
 @router.get("/jobs/localization/{jobId}")
-def get_job(jobId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:  # noqa: N803
+def get_job(jobId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:
     """One job, with `outputData` once completed."""
     with services.db.read() as conn:
         job = queries.get_job(conn, org.id, jobId)
@@ -97,7 +99,7 @@ def get_job(jobId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:  # 
 def list_jobs(
     org: OrgDep,
     services: ServicesDep,
-    engineId: str | None = None,  # noqa: N803
+    engineId: str | None = None,
     status: str | None = None,
     limit: Annotated[int, Query()] = 20,
     cursor: str | None = None,
@@ -134,7 +136,11 @@ def create_engine(body: schemas.EngineRequest, org: OrgDep, services: ServicesDe
     services.engines.validate(body.provider, body.options)
     with services.db.write() as conn:
         record = engine_records.create_engine_record(
-            conn, org.id, name=body.name, provider=body.provider, options=body.options,
+            conn,
+            org.id,
+            name=body.name,
+            provider=body.provider,
+            options=body.options,
             make_default=body.isDefault,
         )
     return JSONResponse(_render_engine(services, record), status_code=201)

@@ -19,12 +19,14 @@ class LocalizationRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     sourceLocale: str = Field(description="BCP-47 source locale, e.g. `en`.")
-    targetLocales: list[str] = Field(description="BCP-47 target locales, e.g. `[\"de\", \"fr\"]`.")
+    targetLocales: list[str] = Field(description='BCP-47 target locales, e.g. `["de", "fr"]`.')
     data: dict[str, Any] = Field(description="Content to translate; nested objects and arrays.")
     hints: dict[str, list[str]] | None = Field(None, description="Breadcrumbs per key.")
     callbackUrl: str | None = Field(None, description="HTTPS webhook URL for this group.")
     idempotencyKey: str | None = Field(None, description="Returns the existing group if reused.")
-    engineId: str | None = Field(None, description="Engine id; the organization default if omitted.")
+    engineId: str | None = Field(
+        None, description="Engine id; the organization default if omitted."
+    )
 
 
 class EngineRequest(BaseModel):
