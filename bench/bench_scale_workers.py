@@ -79,9 +79,7 @@ def wait_all(db: Database, count: int, timeout: float = 900) -> None:
         time.sleep(0.1)
 
 
-def run(
-    processes: int, args: argparse.Namespace, strings: list[tuple[str, str]]
-) -> dict[str, Any]:
+def run(processes: int, args: argparse.Namespace, strings: list[tuple[str, str]]) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-scale-workers-{processes}-"))
     with fresh_postgres() as url, own_redis() as broker:
         env = env_for(
