@@ -27,13 +27,12 @@ class Services:
     dispatcher: Dispatcher
     workers: WorkerPool | None = field(default=None)
     key_cache: KeyCache = field(default_factory=KeyCache)
+    bus: EventBus = field(default_factory=MemoryBus)  # wakes the deliverer and the WS hub
+    deliverer: Deliverer | None = field(default=None)
     writer: Writer = field(init=False)
 
     def __post_init__(self) -> None:
         self.writer = Writer(self.db)
-
-    bus: EventBus = field(default_factory=MemoryBus)  # wakes the deliverer and the WS hub
-    deliverer: Deliverer | None = field(default=None)
 
     @classmethod
     def build(
@@ -46,7 +45,7 @@ class Services:
         )
         engines = EnginePool(settings)
         dispatcher = dispatcher or _dispatcher_for(settings)
-        bus = MemoryBus()
+        bus = _bus_for(settings)
         workers = WorkerPool(db, dispatcher, engines, settings, bus=bus) if run_workers else None
         deliverer = None
         if run_workers:  # processes that run jobs also send their webhooks
@@ -81,3 +80,13 @@ def _dispatcher_for(settings: Settings) -> Dispatcher:
 
         return DramatiqDispatcher(settings.broker_url, queue=settings.broker_queue)
     return EmbeddedDispatcher()
+
+
+def _bus_for(settings: Settings) -> EventBus:
+    """Redis pub/sub when one is configured (processes apart), else in-process wake-ups."""
+    url = settings.resolved_event_bus_url()
+    if url:
+        from dragoman.delivery.buses.redis import RedisBus
+
+        return RedisBus(url)
+    return MemoryBus()

@@ -127,6 +127,21 @@ class Settings(BaseSettings):
             return tuple(v.strip() for v in value.split(",") if v.strip())
         return value
 
+    event_bus_url: str | None = Field(
+        None,
+        description="redis:// URL whose pub/sub carries event wake-ups between processes; "
+        "defaults to the broker URL when that is Redis. Without it, processes apart see each "
+        "other's events by polling the database (ws_poll_interval_seconds).",
+    )
+
+    def resolved_event_bus_url(self) -> str | None:
+        """The Redis URL for the event bus, or None for the in-process bus."""
+        if self.event_bus_url:
+            return self.event_bus_url
+        if self.broker_url and self.broker_url.startswith(("redis://", "rediss://")):
+            return self.broker_url
+        return None
+
     def resolved_database_url(self) -> str:
         """The database URL in force: the setting, or SQLite under `data_dir`."""
         if self.database_url:
