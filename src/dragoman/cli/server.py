@@ -27,19 +27,32 @@ def serve(
 
     from dragoman.app import create_app
 
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     settings = Settings()
     if workers > 1:
         # Each process builds its own app from the environment, which it inherits from here.
         if no_worker:
             os.environ["DRAGOMAN_RUN_WORKERS"] = "false"
-        uvicorn.run("dragoman.app:create_app_from_env", factory=True, workers=workers,
-                    host=host or settings.host, port=port or settings.port,
-                    log_level=log_level, access_log=False)
+        uvicorn.run(
+            "dragoman.app:create_app_from_env",
+            factory=True,
+            workers=workers,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level=log_level,
+            access_log=False,
+        )
         return
     app = create_app(settings, run_workers=not no_worker and settings.run_workers)
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port,
-                log_level=log_level, access_log=False)
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=log_level,
+        access_log=False,
+    )
 
 
 @db_app.command("upgrade")

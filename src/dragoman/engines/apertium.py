@@ -98,7 +98,11 @@ class ApertiumEngine(Engine):
         translated = self._run(direction.mode, [core for _, (_, core, _) in todo])
         for (i, (lead, core, trail)), text in zip(todo, translated, strict=True):
             # Edges are ours to restore: Apertium leaves a blank where it drops a pronoun.
-            results[i] = lead + stream.keep_initial_case(core, stream.tidy_blanks(core, text.strip())) + trail
+            results[i] = (
+                lead
+                + stream.keep_initial_case(core, stream.tidy_blanks(core, text.strip()))
+                + trail
+            )
         return results
 
     def _run(self, mode: str, cores: list[str]) -> list[str]:

@@ -29,8 +29,14 @@ class WorkerPool:
     """Runs jobs from `dispatcher` on `concurrency` threads, renewing leases as it goes."""
 
     def __init__(
-        self, db: Database, dispatcher: Dispatcher, engines: EnginePool, settings: Settings,
-        *, sweep: bool = True, bus: EventBus | None = None,
+        self,
+        db: Database,
+        dispatcher: Dispatcher,
+        engines: EnginePool,
+        settings: Settings,
+        *,
+        sweep: bool = True,
+        bus: EventBus | None = None,
     ) -> None:
         self.db = db
         self.dispatcher = dispatcher
@@ -55,7 +61,9 @@ class WorkerPool:
                 continue
             try:
                 with self.db.write() as conn:
-                    lost = transitions.renew(conn, held, self.runner.owner, self.settings.lease_seconds)
+                    lost = transitions.renew(
+                        conn, held, self.runner.owner, self.settings.lease_seconds
+                    )
                 if lost:
                     log.warning("leases lost on %s", sorted(lost))
             except Exception:  # renewal retries on the next tick; the lease outlives one miss

@@ -87,12 +87,17 @@ def due_jobs(now: datetime, requeue_after: float, everything_queued: bool = Fals
     expired = and_(
         jobs.c.status == JobStatus.TRANSLATING,
         jobs.c.lease_expires_at < now,
-        or_(jobs.c.dispatched_at.is_(None), jobs.c.dispatched_at < jobs.c.lease_expires_at,
-            jobs.c.dispatched_at < stale),
+        or_(
+            jobs.c.dispatched_at.is_(None),
+            jobs.c.dispatched_at < jobs.c.lease_expires_at,
+            jobs.c.dispatched_at < stale,
+        ),
     )
     # SKIP LOCKED: when many worker processes sweep at once, each row goes to one of them;
     # the others skip it and, once it commits, no longer see it as due.
     return (
-        select(jobs.c.id).where(or_(queued, expired)).limit(SWEEP_BATCH)
+        select(jobs.c.id)
+        .where(or_(queued, expired))
+        .limit(SWEEP_BATCH)
         .with_for_update(skip_locked=True)
     )
