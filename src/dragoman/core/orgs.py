@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import anyio.to_thread
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -83,12 +86,15 @@ def authenticate(conn: Connection, key: str | None) -> Organization:
 class KeyCache:
     """Recently verified keys -> organization, for `ttl` seconds (a per-process object the
     caller owns). Saves a database round trip per request; a revoked key stays usable for at
-    most `ttl` seconds in a process that saw it. Failures are never cached."""
+    most `ttl` seconds in a process that saw it. Failures are never cached, and concurrent
+    misses for one key share one lookup, so an expiry under load costs one query, not one
+    per request in flight."""
 
     def __init__(self, ttl: float = 5.0, max_entries: int = 10_000) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
         self._entries: dict[str, tuple[float, Organization]] = {}
+        self._pending: dict[str, asyncio.Future[Organization]] = {}
 
     def get(self, key: str) -> Organization | None:
         entry = self._entries.get(hash_key(key))
@@ -100,3 +106,28 @@ class KeyCache:
         if len(self._entries) >= self.max_entries:
             self._entries.clear()  # crude but bounded; keys re-verify on the next request
         self._entries[hash_key(key)] = (time.monotonic() + self.ttl, org)
+
+    async def resolve(self, key: str | None, lookup: Callable[[], Organization]) -> Organization:
+        """The key's organization from the cache, or from `lookup()` run on a thread."""
+        if not key:
+            raise AuthenticationError()
+        digest = hash_key(key)
+        entry = self._entries.get(digest)
+        if entry is not None and entry[0] >= time.monotonic():
+            return entry[1]
+        pending = self._pending.get(digest)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Organization] = asyncio.get_running_loop().create_future()
+        self._pending[digest] = future
+        try:
+            org = await anyio.to_thread.run_sync(lookup)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: waiters re-raise it, nobody logs it as lost
+            raise
+        finally:
+            del self._pending[digest]
+        self.put(key, org)
+        future.set_result(org)
+        return org

@@ -74,7 +74,9 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
     path = make_url(url).database
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2)
+    # Every connection that is opened re-runs the PRAGMAs below; a pool as large as the
+    # threads that read at once (the server's thread pool is 40) never churns.
+    engine = create_engine(url, pool_size=max(pool_size, 40), max_overflow=10)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

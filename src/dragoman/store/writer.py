@@ -2,9 +2,10 @@
 
 SQLite allows one writer at a time. Handing its lock from thread to thread under the GIL
 costs up to a switch interval (5 ms) per handoff, which capped ingest near 200 requests/s.
-One writer thread that runs every queued write in a single transaction (each in its own
-savepoint, so one failure touches no other) and commits once serves them all at the cost of
-one commit. Each caller gets its result only after that commit.
+One writer thread that runs every queued write in a single transaction and commits once
+serves them all at the cost of one commit; if one caller's work fails, the batch is rolled
+back and replayed one transaction per caller, so that failure touches no other. Each caller
+gets its result only after its commit.
 """
 
 from __future__ import annotations
@@ -70,25 +71,45 @@ class Writer:
             self._commit(batch)
 
     def _commit(self, batch: list[Work]) -> None:
-        outcomes: list[tuple[bool, Any]] = []
         try:
-            with self.db.write() as conn:
-                for fn, _, _ in batch:
-                    try:
-                        with conn.begin_nested():
-                            outcomes.append((True, fn(conn)))
-                    except Exception as exc:  # that caller's error, rolled back alone
-                        outcomes.append((False, exc))
+            outcomes = self._together(batch)
+        except _ItemFailedError:
+            # One caller's work failed (most bad input fails before any write, so this is
+            # rare): replay each alone, so that its error rolls back nobody else's write.
+            outcomes = [self._alone(work) for work in batch]
         except Exception as exc:  # the commit itself failed: nobody's write happened
             outcomes = [(False, exc)] * len(batch)
         for (_, loop, future), (ok, value) in zip(batch, outcomes, strict=True):
             loop.call_soon_threadsafe(_settle, future, ok, value)
+
+    def _together(self, batch: list[Work]) -> list[tuple[bool, Any]]:
+        """Every item in one transaction, without a savepoint each (they cost two statements
+        a request); any failure rolls the whole batch back for `_alone` to replay."""
+        with self.db.write() as conn:
+            results: list[tuple[bool, Any]] = []
+            for fn, _, _ in batch:
+                try:
+                    results.append((True, fn(conn)))
+                except Exception as exc:
+                    raise _ItemFailedError() from exc
+            return results
+
+    def _alone(self, work: Work) -> tuple[bool, Any]:
+        try:
+            with self.db.write() as conn:
+                return True, work[0](conn)
+        except Exception as exc:  # that caller's error, its transaction rolled back
+            return False, exc
 
     def stop(self) -> None:
         if self._thread is not None:
             self._queue.put(_STOP)
             self._thread.join(10)
             self._thread = None
+
+
+class _ItemFailedError(Exception):
+    """One item of a batch raised; the batch is rolled back and replayed item by item."""
 
 
 def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:

@@ -21,7 +21,8 @@ from dragoman.surfaces.native.statuses import CORE_STATUSES
 router = APIRouter(route_class=NativeRoute, tags=["localization jobs"])
 
 
-def services_of(request: Request) -> Services:
+async def services_of(request: Request) -> Services:
+    """Async on purpose: a sync dependency would cost a thread hop on every request."""
     services: Services = request.app.state.services
     return services
 
@@ -33,11 +34,7 @@ async def current_org(
     services: ServicesDep,
     x_api_key: Annotated[str | None, Header(description="Your API key.")] = None,
 ) -> Organization:
-    if x_api_key and (cached := services.key_cache.get(x_api_key)) is not None:
-        return cached  # no thread hop on the hot path
-    org = await anyio.to_thread.run_sync(_authenticate, services, x_api_key)
-    services.key_cache.put(x_api_key or "", org)
-    return org
+    return await services.key_cache.resolve(x_api_key, lambda: _authenticate(services, x_api_key))
 
 
 def _authenticate(services: Services, key: str | None) -> Organization:
