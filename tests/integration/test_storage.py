@@ -154,3 +154,32 @@ def test_poison_job_fails_after_max_attempts(
         ).scalar_one()
     assert row.status == "failed" and "2 attempts" in row.error_message
     assert count == 1
+
+
+def test_renew_extends_leases_and_reports_only_takeovers(
+    db: Database, database_url: str, settings_factory: Callable[..., Settings]
+) -> None:
+    settings = settings_factory(database_url)
+    finished, taken, held = make_group(db, settings, ["de", "fr", "it"])
+    claimed = {}
+    for job_id in (finished, taken, held):
+        with db.write() as conn:
+            claimed[job_id] = transitions.claim(conn, job_id, "me", 1, 5)
+
+    def expiry(job_id: str) -> object:
+        with db.read() as conn:
+            return conn.execute(
+                select(jobs.c.lease_expires_at).where(jobs.c.id == job_id)
+            ).scalar_one()
+
+    before = expiry(held)
+    with db.write() as conn:
+        transitions.complete(conn, claimed[finished], "me", {"a": "x"}, [], 1)
+        conn.execute(update(jobs).where(jobs.c.id == taken).values(lease_expires_at=utcnow()))
+    time.sleep(0.01)
+    with db.write() as conn:
+        assert transitions.claim(conn, taken, "other", 30, 5) is not None
+    with db.write() as conn:
+        lost = transitions.renew(conn, [finished, taken, held], "me", 60)
+    assert lost == {taken}
+    assert expiry(held) > before  # type: ignore[operator]

@@ -101,7 +101,8 @@ def claim(
 
 
 def renew(conn: Connection, job_ids: Iterable[str], owner: str, lease_seconds: float) -> set[str]:
-    """Extend the leases `owner` holds on `job_ids`; returns the ids whose lease is gone."""
+    """Extend the leases `owner` holds on `job_ids`; returns the ids another worker took over
+    (a job that finished or went back to the queue meanwhile is not lost, only done)."""
     ids = list(job_ids)
     if not ids:
         return set()
@@ -112,12 +113,12 @@ def renew(conn: Connection, job_ids: Iterable[str], owner: str, lease_seconds: f
         )
         .values(lease_expires_at=utcnow() + timedelta(seconds=lease_seconds))
     )
-    held = conn.execute(
+    taken = conn.execute(
         select(jobs.c.id).where(
-            jobs.c.id.in_(ids), jobs.c.lease_owner == owner, jobs.c.status == JobStatus.TRANSLATING
+            jobs.c.id.in_(ids), jobs.c.lease_owner != owner, jobs.c.status == JobStatus.TRANSLATING
         )
     )
-    return set(ids) - {r.id for r in held}
+    return {r.id for r in taken}
 
 
 def report_progress(conn: Connection, job: ClaimedJob, owner: str, done: int, total: int) -> bool:
