@@ -26,6 +26,7 @@ from dragoman.store.tables import events, jobs
 from tests.acceptance.serverproc import ServerProcess, cli
 from tests.apptools import free_port
 from tests.conftest import PostgresDatabases
+from tests.webhook_receiver import Receiver, https_receiver
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -122,6 +123,10 @@ class WorkerProcess:
             return None
 
 
+def delivered_ids(receiver: Receiver) -> set[str]:
+    return {r.headers["webhook-id"] for r in receiver.on("/hooks")}
+
+
 def wait_until(condition: Callable[[], bool], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -147,8 +152,18 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
         server.kill()
 
 
+@pytest.fixture
+def receiver(tmp_path: Path) -> Iterator[Receiver]:
+    with https_receiver(tmp_path) as running:
+        yield running
+
+
 def test_kill_9_workers_and_the_broker_loses_no_job(
-    tmp_path: Path, pg_url: str, redis_server: RedisServer, request: pytest.FixtureRequest
+    tmp_path: Path,
+    pg_url: str,
+    redis_server: RedisServer,
+    receiver: Receiver,
+    request: pytest.FixtureRequest,
 ) -> None:
     rng = random.Random(4)
     env = {
@@ -162,6 +177,12 @@ def test_kill_9_workers_and_the_broker_loses_no_job(
         "DRAGOMAN_SWEEP_INTERVAL_SECONDS": "0.5",
         "DRAGOMAN_REQUEUE_AFTER_SECONDS": "3",
         "DRAGOMAN_DB_POOL_SIZE": "4",
+        # Webhooks to a real HTTPS receiver on loopback, trusted through a test CA; a worker
+        # killed mid-delivery leaves it to another once its lease (timeout + margin) expires.
+        "DRAGOMAN_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8",
+        "DRAGOMAN_WEBHOOK_CA_BUNDLE": str(receiver.ca_path),
+        "DRAGOMAN_WEBHOOK_TIMEOUT_SECONDS": "2",
+        "DRAGOMAN_WEBHOOK_RETRY_SCHEDULE": "1,2,4,8",
     }
     made = cli(env, "keys", "create", "--org", "chaos")
     assert made.returncode == 0, made.stderr
@@ -173,7 +194,12 @@ def test_kill_9_workers_and_the_broker_loses_no_job(
     groups: dict[str, int] = {}
 
     def submit(group: int) -> None:
-        body = {"sourceLocale": "en", "targetLocales": ["de", "fr"], "data": catalogue(group)}
+        body = {
+            "sourceLocale": "en",
+            "targetLocales": ["de", "fr"],
+            "data": catalogue(group),
+            "callbackUrl": receiver.url("/hooks"),
+        }
         response = httpx.post(
             f"{api.base}/jobs/localization", json=body, headers=headers, timeout=30
         )
@@ -221,6 +247,8 @@ def test_kill_9_workers_and_the_broker_loses_no_job(
         chaos.join(10)
         wait_until(lambda: final_count() >= GROUPS * 2, 30)
         assert len(kills) >= 5, f"only {len(kills)} kills happened; make the run longer"
+        # Every final event is delivered: 2 jobs + 1 group per group, at least once each.
+        wait_until(lambda: len(delivered_ids(receiver)) >= GROUPS * 3, 60)
         stopped = [worker.stop() for worker in workers]
     finally:
         stop_killing.set()
@@ -277,6 +305,23 @@ def test_kill_9_workers_and_the_broker_loses_no_job(
     assert set(group_done) == set(groups) and set(group_done.values()) == {1}
     assert len(ids) == len(set(ids)), "event ids are unique"
     assert max(r.attempts for r in rows) > 1, "some job was re-run after its worker died"
+    with db.read() as conn:
+        final_events = {
+            r.id: (r.type, r.job_id or r.group_id)
+            for r in conn.execute(
+                select(events.c.id, events.c.type, events.c.job_id, events.c.group_id).where(
+                    events.c.type.in_(["job.completed", "group.completed"])
+                )
+            )
+        }
+    by_id: dict[str, set[tuple[str, str]]] = {}
+    for delivery in receiver.on("/hooks"):
+        payload = delivery.json()
+        subject = payload["data"].get("id") or payload["data"]["groupId"]
+        by_id.setdefault(delivery.headers["webhook-id"], set()).add((payload["type"], subject))
+    assert set(by_id) == set(final_events), "each final event delivered, under its own event id"
+    for webhook_id, subjects in by_id.items():
+        assert subjects == {final_events[webhook_id]}, "one webhook-id never names two events"
     print(
         f"{len(kills)} kills, {sum(w.starts for w in workers)} worker starts, "
         f"{sum(r.attempts > 1 for r in rows)} jobs re-run, max attempts "
