@@ -10,51 +10,14 @@ share the CPUs with the API processes, which bounds what a second process can ad
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_ingest import wrk
 from bench_scale_support import env_for, fresh_postgres, machine, new_key, own_redis, serve
-
-BODY = {
-    "sourceLocale": "en",
-    "targetLocales": ["es", "ca", "gl"],
-    "data": {"title": "Introduction to Machine Learning", "steps": [{"body": "Saved %d files."}]},
-}
-
-
-def wrk(url: str, key: str, seconds: int, connections: int) -> dict[str, float]:
-    script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text(
-        'wrk.method = "POST"\n'
-        f"wrk.body = {json.dumps(json.dumps(BODY))}\n"
-        'wrk.headers["Content-Type"] = "application/json"\n'
-        f'wrk.headers["X-API-Key"] = "{key}"\n'
-    )
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    script.unlink()
-    if "Non-2xx" in out or "Socket errors" in out:
-        print(out)
-    units = {"us": 1e-3, "ms": 1.0, "s": 1e3}
-
-    def latency(pct: str) -> float:
-        match = re.search(rf"^\s*{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
-        assert match, out
-        return float(match.group(1)) * units[match.group(2)]
-
-    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    assert found, out
-    return {"rps": float(found.group(1)), "p50": latency("50"), "p99": latency("99")}
 
 
 def run(processes: int, seconds: int, connections: int) -> dict[str, float]:
