@@ -1,5 +1,6 @@
 """The Python SDK for Dragoman's native API; needs only httpx."""
 
-from dragoman.client.native import Client, DragomanAPIError
+from dragoman.client.calls import DragomanAPIError
+from dragoman.client.native import AsyncClient, Client
 
-__all__ = ["Client", "DragomanAPIError"]
+__all__ = ["AsyncClient", "Client", "DragomanAPIError"]

@@ -1,25 +1,23 @@
-"""A small synchronous client for the native localization-jobs API."""
+"""`Client` and `AsyncClient` for the native localization-jobs API; only the transport
+differs between them (what each call sends and reads lives in `calls.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 import httpx
 
+from dragoman.client import calls
+from dragoman.client.calls import Call
 
-class DragomanAPIError(Exception):
-    """The server answered with an error status; `status` and `body` say what it was."""
 
-    def __init__(self, status: int, body: Any) -> None:
-        self.status = status
-        self.body = body
-        message = body.get("error") if isinstance(body, dict) else body
-        super().__init__(f"HTTP {status}: {message}")
+def _http_options(base_url: str, api_key: str, timeout: float) -> dict[str, Any]:
+    return {"base_url": base_url.rstrip("/"), "headers": {"X-API-Key": api_key}, "timeout": timeout}
 
 
 class Client:
-    """`Client(base_url, api_key)`; pass `transport=` to talk to an in-process app in tests."""
+    """`Client(base_url, api_key)`; pass `transport=` (e.g. httpx.MockTransport) in tests."""
 
     def __init__(
         self,
@@ -31,12 +29,7 @@ class Client:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
-        self._http = httpx.Client(
-            base_url=base_url.rstrip("/"),
-            headers={"X-API-Key": api_key},
-            timeout=timeout,
-            transport=transport,
-        )
+        self._http = httpx.Client(**_http_options(base_url, api_key, timeout), transport=transport)
 
     def __enter__(self) -> Client:
         return self
@@ -47,84 +40,116 @@ class Client:
     def close(self) -> None:
         self._http.close()
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = self._http.request(method, path, **kwargs)
-        try:
-            body = response.json()
-        except ValueError:
-            body = response.text
-        if response.status_code >= 400:
-            raise DragomanAPIError(response.status_code, body)
-        return body
+    def _do(self, call: Call) -> Any:
+        return call.read(
+            self._http.request(call.method, call.path, params=call.params, json=call.json)
+        )
 
-    def submit(
-        self,
-        data: Mapping[str, Any],
-        *,
-        source: str,
-        targets: Sequence[str],
-        hints: Mapping[str, Sequence[str]] | None = None,
-        callback_url: str | None = None,
-        idempotency_key: str | None = None,
-        engine_id: str | None = None,
-    ) -> dict[str, Any]:
-        """Create a job group; returns the 202 body (`groupId`, `jobs`, ...)."""
-        body: dict[str, Any] = {
-            "sourceLocale": source,
-            "targetLocales": list(targets),
-            "data": data,
-        }
-        optional = {
-            "hints": hints,
-            "callbackUrl": callback_url,
-            "idempotencyKey": idempotency_key,
-            "engineId": engine_id,
-        }
-        body.update({k: v for k, v in optional.items() if v is not None})
-        result: dict[str, Any] = self._call("POST", "/jobs/localization", json=body)
+    def submit(self, data: Mapping[str, Any], **options: Any) -> dict[str, Any]:
+        """Create a job group (`source=`, `targets=`, optional `hints=`, `callback_url=`,
+        `idempotency_key=`, `engine_id=`); returns the 202 body."""
+        result: dict[str, Any] = self._do(calls.submit(data, **options))
         return result
 
     def group(self, group_id: str) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", f"/jobs/localization/groups/{group_id}")
+        result: dict[str, Any] = self._do(calls.group(group_id))
         return result
 
     def job(self, job_id: str) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", f"/jobs/localization/{job_id}")
+        result: dict[str, Any] = self._do(calls.job(job_id))
         return result
 
     def jobs(
         self, *, status: str | None = None, engine_id: str | None = None, page_size: int = 100
     ) -> Iterator[dict[str, Any]]:
         """Every job, newest first, following `nextCursor`."""
-        params: dict[str, Any] = {"limit": page_size}
-        if status:
-            params["status"] = status
-        if engine_id:
-            params["engineId"] = engine_id
+        cursor = None
         while True:
-            page = self._call("GET", "/jobs/localization", params=params)
+            page = self._do(calls.jobs_page(status=status, engine_id=engine_id,
+                                            page_size=page_size, cursor=cursor))  # fmt: skip
             yield from page["items"]
-            if not page.get("nextCursor"):
+            if not (cursor := page.get("nextCursor")):
                 return
-            params["cursor"] = page["nextCursor"]
 
     def engines(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._call("GET", "/engines")["items"]
+        result: list[dict[str, Any]] = self._do(calls.engines())
         return result
 
     def create_engine(
-        self,
-        name: str,
-        provider: str,
-        options: Mapping[str, Any] | None = None,
-        *,
-        default: bool = False,
-    ) -> dict[str, Any]:
-        body = {
-            "name": name,
-            "provider": provider,
-            "options": dict(options or {}),
-            "isDefault": default,
-        }
-        result: dict[str, Any] = self._call("POST", "/engines", json=body)
+        self, name: str, provider: str, options: Mapping[str, Any] | None = None,
+        *, default: bool = False,
+    ) -> dict[str, Any]:  # fmt: skip
+        result: dict[str, Any] = self._do(calls.create_engine(name, provider, options, default))
         return result
+
+
+class AsyncClient:
+    """The same calls as `Client`, awaited."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        timeout: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self._http = httpx.AsyncClient(
+            **_http_options(base_url, api_key, timeout), transport=transport
+        )
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _do(self, call: Call) -> Any:
+        response = await self._http.request(call.method, call.path, params=call.params,
+                                            json=call.json)  # fmt: skip
+        return call.read(response)
+
+    async def submit(self, data: Mapping[str, Any], **options: Any) -> dict[str, Any]:
+        result: dict[str, Any] = await self._do(calls.submit(data, **options))
+        return result
+
+    async def group(self, group_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self._do(calls.group(group_id))
+        return result
+
+    async def job(self, job_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self._do(calls.job(job_id))
+        return result
+
+    async def jobs(
+        self, *, status: str | None = None, engine_id: str | None = None, page_size: int = 100
+    ) -> AsyncIterator[dict[str, Any]]:
+        cursor = None
+        while True:
+            page = await self._do(calls.jobs_page(status=status, engine_id=engine_id,
+                                                  page_size=page_size, cursor=cursor))  # fmt: skip
+            for item in page["items"]:
+                yield item
+            if not (cursor := page.get("nextCursor")):
+                return
+
+    async def engines(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = await self._do(calls.engines())
+        return result
+
+    async def create_engine(
+        self, name: str, provider: str, options: Mapping[str, Any] | None = None,
+        *, default: bool = False,
+    ) -> dict[str, Any]:  # fmt: skip
+        result: dict[str, Any] = await self._do(
+            calls.create_engine(name, provider, options, default)
+        )
+        return result
+
+
+__all__ = ["AsyncClient", "Client"]
