@@ -73,6 +73,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length)
+        if len(body) < length:  # the sender died mid-request: not a delivery, nobody to answer
+            self.close_connection = True
+            return
         record = Received(
             self.path, {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic()
         )
