@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -18,6 +19,10 @@ from dragoman.store.db import Database
 from tests.services import PG_URL, require
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
+
+# Property tests check structure, not speed: no per-example deadline on a shared 2-core box.
+hypothesis.settings.register_profile("dragoman", deadline=None, print_blob=True)
+hypothesis.settings.load_profile("dragoman")
 
 
 @pytest.fixture(scope="session")
