@@ -180,7 +180,7 @@ def test_many_ids_arrive_with_bounded_latency(channel: Channel) -> None:
     recorder.wait_for(set(sent), timeout=20)
     elapsed = max(recorder.arrived.values()) - started
     first = min(recorder.arrived.values()) - started
-    assert first < 1.0, f"first id took {first:.2f}s"
+    assert first < 2.0, f"first id took {first:.2f}s"
     assert elapsed < 10.0, f"500 ids took {elapsed:.2f}s"
 
 
