@@ -81,9 +81,9 @@ def demo(
         server.should_exit = True
         thread.join(10)
         return
-    console.print(
-        f"\nserving on {base}; try:\n  curl -H 'X-API-Key: {key}' {base}/engines\nCtrl+C stops."
-    )
+    console.print(f"\nserving on {base}; try:")
+    print(f"  curl -H 'X-API-Key: {key}' {base}/engines")  # unwrapped, so it can be pasted
+    console.print("Ctrl+C stops.")
     try:
         while thread.is_alive():
             thread.join(1)
