@@ -208,3 +208,26 @@ def delivery_row(api: Api, job_id: str) -> Any:
         return conn.execute(
             select(webhook_deliveries).where(webhook_deliveries.c.job_id == job_id)
         ).one()
+
+
+def test_large_output_is_sent_as_a_reference_with_a_fetch_url(
+    hook_settings: Callable[..., Settings], receiver: Receiver
+) -> None:
+    settings = hook_settings(webhook_max_payload_bytes=1024, public_url="https://dragoman.example")
+    with running_api(settings) as api:
+        key = api.new_key()
+        body = {
+            "sourceLocale": "en",
+            "targetLocales": ["de"],
+            "data": {f"k{i}": f"Sentence number {i} is long enough." for i in range(100)},
+            "callbackUrl": receiver.url("/big"),
+        }
+        created = api.post(key, body).json()
+        got = receiver.wait("/big", 2)
+        payloads = [Webhook(org_secret(api, key)).verify(r.body, r.headers) for r in got]
+    job = next(p["data"] for p in payloads if p["type"] == "job.completed")
+    assert all(len(r.body) <= 1024 for r in got)
+    assert job["outputOmitted"] is True and "outputData" not in job
+    job_id = created["jobs"][0]["id"]
+    assert job["id"] == job_id and job["status"] == "completed"
+    assert job["outputUrl"] == f"https://dragoman.example/jobs/localization/{job_id}"

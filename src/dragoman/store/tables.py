@@ -178,6 +178,15 @@ webhook_secrets = Table(
     Column("secret", String(100), nullable=False),  # `whsec_...`; needed in clear to sign
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime),  # None: the current secret; set when rotated out
+    # One current secret per organization: two deliveries racing to create the first one
+    # must not each sign with a different secret.
+    Index(
+        "uq_webhook_secrets_current",
+        "org_id",
+        unique=True,
+        sqlite_where=text("expires_at IS NULL"),
+        postgresql_where=text("expires_at IS NULL"),
+    ),
 )
 
 webhook_deliveries = Table(
