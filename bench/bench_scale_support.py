@@ -8,12 +8,10 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -21,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.apptools import free_port  # noqa: E402
+from tests.acceptance.serverproc import ServerProcess, cli  # noqa: E402
+from tests.processes import RedisServer  # noqa: E402
 from tests.services import PG_URL  # noqa: E402
 
 
@@ -45,41 +44,15 @@ def fresh_postgres() -> Iterator[str]:
 @contextmanager
 def own_redis() -> Iterator[str]:
     """A `redis-server` of our own on a free port (never the machine's shared one)."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(binary)
+    server.start()
     try:
-        import redis
-
-        deadline = time.monotonic() + 10
-        while True:
-            client = redis.Redis(port=port)
-            try:
-                if client.ping():
-                    break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-            finally:
-                client.close()
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.url
     finally:
-        proc.kill()
-        proc.wait(10)
+        server.stop()
 
 
 def env_for(database_url: str, workdir: Path, **extra: str) -> dict[str, str]:
@@ -94,64 +67,22 @@ def env_for(database_url: str, workdir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def dragoman(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dragoman", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-
-
 def new_key(env: dict[str, str], org: str = "bench") -> str:
-    return dragoman(env, "keys", "create", "--org", org).stdout.strip().splitlines()[-1]
+    made = cli(env, "keys", "create", "--org", org, timeout=120)
+    if made.returncode != 0:
+        raise RuntimeError(made.stderr)
+    return made.stdout.strip().splitlines()[-1]
 
 
 @contextmanager
 def serve(env: dict[str, str], log: Path, *args: str) -> Iterator[str]:
     """`dragoman serve ARGS` on a free port; yields its base URL once /readyz answers."""
-    port = free_port()
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "dragoman",
-                "serve",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                *args,
-            ],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
+    server = ServerProcess({k: v for k, v in env.items() if k != "DRAGOMAN_PORT"}, log)
+    server.start("--log-level", "warning", *args)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server not ready: {log.read_text()[-2000:]}")
-            time.sleep(0.1)
-        yield base
+        yield server.base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        server.stop()
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,15 @@ def server(tmp_path: Path) -> Iterator[tuple[ServerProcess, str]]:
     process.stop()
 
 
+def submit_cli(
+    process: ServerProcess, source: object, to: str, key: str, out: object = None
+) -> subprocess.CompletedProcess[str]:
+    """`dragoman submit SOURCE --from en --to TO` against the test server."""
+    args = ["submit", str(source), "--from", "en", "--to", to, "--server", process.base]
+    args += ["--key", key] + (["--out", str(out)] if out is not None else [])
+    return cli(process.env, *args)
+
+
 def test_submit_writes_one_file_per_locale(
     server: tuple[ServerProcess, str], tmp_path: Path
 ) -> None:
@@ -48,21 +58,7 @@ def test_submit_writes_one_file_per_locale(
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    done = cli(
-        process.env,
-        "submit",
-        str(source),
-        "--from",
-        "en",
-        "--to",
-        "es,ca",
-        "--server",
-        process.base,
-        "--key",
-        key,
-        "--out",
-        str(out),
-    )
+    done = submit_cli(process, source, "es,ca", key, out=out)
     assert done.returncode == 0, done.stderr + done.stdout
     assert "completed" in done.stdout
     es = json.loads((out / "messages.es.json").read_text(encoding="utf-8"))
@@ -80,57 +76,14 @@ def test_submit_reports_bad_input_and_bad_key(
     process, key = server
     source = tmp_path / "bad.json"
     source.write_text('{"a": "Hello"}', encoding="utf-8")
-    wrong_locale = cli(
-        process.env,
-        "submit",
-        str(source),
-        "--from",
-        "en",
-        "--to",
-        "es,xx-notalocale",
-        "--server",
-        process.base,
-        "--key",
-        key,
-        "--out",
-        str(tmp_path),
-    )
+    wrong_locale = submit_cli(process, source, "es,xx-notalocale", key, out=tmp_path)
     assert wrong_locale.returncode == 1
     assert "targetLocales[1]" in wrong_locale.stderr or "xx-notalocale" in wrong_locale.stderr
-    bad_key = cli(
-        process.env,
-        "submit",
-        str(source),
-        "--from",
-        "en",
-        "--to",
-        "es",
-        "--server",
-        process.base,
-        "--key",
-        "dgm_wrong",
-        "--out",
-        str(tmp_path),
-    )
+    bad_key = submit_cli(process, source, "es", "dgm_wrong", out=tmp_path)
     assert bad_key.returncode == 1 and "401" in bad_key.stderr
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
-    assert (
-        cli(
-            process.env,
-            "submit",
-            str(broken),
-            "--from",
-            "en",
-            "--to",
-            "es",
-            "--server",
-            process.base,
-            "--key",
-            key,
-        ).returncode
-        == 2
-    )
+    assert submit_cli(process, broken, "es", key).returncode == 2
 
 
 def test_engines_lists_installed_pairs(server: tuple[ServerProcess, str]) -> None:

@@ -24,8 +24,8 @@ from sqlalchemy import func, select
 from dragoman.store.db import Database
 from dragoman.store.tables import events, jobs
 from tests.acceptance.serverproc import ServerProcess, cli
-from tests.apptools import free_port
 from tests.conftest import PostgresDatabases
+from tests.processes import RedisServer
 from tests.webhook_receiver import Receiver, https_receiver
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
@@ -33,58 +33,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 WORKERS = 3
 GROUPS = 160  # x 2 target locales = 320 jobs
 STRINGS = 1500
-
-
-class RedisServer:
-    """A `redis-server` of this test's own, without persistence: a restart loses everything."""
-
-    def __init__(self, log: Path) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            if os.environ.get("CI"):
-                pytest.fail("redis-server is required under CI")
-            pytest.skip("redis-server is not installed")
-        self.binary = binary
-        self.port = free_port()
-        self.log = log
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [
-                    self.binary,
-                    "--port",
-                    str(self.port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                ],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                import redis
-
-                client = redis.Redis(port=self.port)
-                try:
-                    if client.ping():
-                        return
-                finally:
-                    client.close()
-            except Exception:  # not listening yet
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.kill()
-        self.proc.wait(10)
 
 
 class WorkerProcess:
@@ -145,11 +93,15 @@ def pg_url(postgres_databases: PostgresDatabases) -> str:
 
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path / "redis.log")
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is required under CI")
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(binary, tmp_path / "redis.log")
     server.start()
     yield server
-    if server.proc is not None and server.proc.poll() is None:
-        server.kill()
+    server.stop()
 
 
 @pytest.fixture

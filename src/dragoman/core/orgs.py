@@ -111,10 +111,10 @@ class KeyCache:
         """The key's organization from the cache, or from `lookup()` run on a thread."""
         if not key:
             raise AuthenticationError()
+        cached = self.get(key)
+        if cached is not None:
+            return cached
         digest = hash_key(key)
-        entry = self._entries.get(digest)
-        if entry is not None and entry[0] >= time.monotonic():
-            return entry[1]
         pending = self._pending.get(digest)
         if pending is not None:
             return await asyncio.shield(pending)
