@@ -83,3 +83,17 @@ class MissingExtraError(DragomanError):
 
 class CallbackURLError(BadRequestError):
     """The callback URL is not allowed: it must be https:// and reach only public addresses."""
+
+
+class FileFormatError(ValidationError):
+    """The file cannot be read as the format it claims to be."""
+
+    def __init__(self, message: str | None = None, *, line: int | None = None, **extra: Any):
+        if line is not None and message is not None:
+            message = f"{message} (line {line})"
+        super().__init__(message, line=line, **extra)
+        self.line = line
+
+
+class UnsupportedFormatError(ValidationError):
+    """This server has no codec for that file format."""

@@ -8,13 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from babel import Locale
-from babel.core import UnknownLocaleError
 
 from dragoman.content.placeholders import check_markers, find_spans, marker, protect_into
+from dragoman.content.plurals import CLDR_ORDER as _CLDR_ORDER
+from dragoman.content.plurals import plural_categories
 
 _MAX_NESTING = 12  # deeper ICU is not hand-written UI text; it falls back to a plain string
-_CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")
 _COMPLEX_KINDS = frozenset({"plural", "selectordinal", "select"})
 # Cheap gate: only strings that look like they hold a plural/select are parsed at all.
 _LOOKS_ICU = re.compile(r"\{\s*[\w.\-]+\s*,\s*(?:plural|select|selectordinal)\s*,")
@@ -194,17 +193,6 @@ def _flush(buf: list[str]) -> list[str]:
     text = "".join(buf)
     buf.clear()
     return [text]
-
-
-@lru_cache(maxsize=256)
-def plural_categories(locale: str, kind: str = "plural") -> frozenset[str]:
-    """CLDR categories (plus `other`) that `locale` uses for `plural` or `selectordinal`."""
-    try:
-        parsed = Locale.parse(locale.replace("_", "-"), sep="-")
-        rule = parsed.ordinal_form if kind == "selectordinal" else parsed.plural_form
-    except (UnknownLocaleError, ValueError, TypeError):
-        return frozenset()
-    return frozenset(rule.tags) | {"other"}
 
 
 class IcuMessage:

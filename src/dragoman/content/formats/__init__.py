@@ -1,0 +1,1 @@
+"""File-format codecs: bytes to units and back, byte-faithful (see `base.Codec`)."""

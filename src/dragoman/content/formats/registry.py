@@ -1,0 +1,77 @@
+"""Codecs by name, and the one that fits a file (format override, extension, then sniff)."""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from pathlib import PurePosixPath
+
+from dragoman.content.formats.base import Codec
+from dragoman.errors import UnsupportedFormatError
+
+# name -> "module:Class", imported on first use so the server loads only what it needs.
+CODECS: dict[str, str] = {
+    "structured": "dragoman.content.formats.structured:StructuredCodec",
+    "json": "dragoman.content.formats.jsonfile:JsonCodec",
+    "i18next": "dragoman.content.formats.jsonfile:I18nextCodec",
+    "arb": "dragoman.content.formats.arb:ArbCodec",
+    "yaml": "dragoman.content.formats.yamlfile:YamlCodec",
+    "po": "dragoman.content.formats.po:PoCodec",
+    "pot": "dragoman.content.formats.po:PotCodec",
+    "properties": "dragoman.content.formats.properties:PropertiesCodec",
+    "strings": "dragoman.content.formats.strings:StringsCodec",
+    "stringsdict": "dragoman.content.formats.stringsdict:StringsdictCodec",
+    "xcstrings": "dragoman.content.formats.xcstrings:XcstringsCodec",
+    "android": "dragoman.content.formats.android:AndroidCodec",
+    "xliff": "dragoman.content.formats.xliff:XliffCodec",
+    "resx": "dragoman.content.formats.resx:ResxCodec",
+    "ts": "dragoman.content.formats.qt:QtTsCodec",
+    "csv": "dragoman.content.formats.csvfile:CsvCodec",
+}
+# Formats that share an extension: sniffed in this order, the last one is the fallback.
+_SHARED = {".xml": ("android", "resx", "xliff"), ".json": ("i18next", "json")}
+_HEAD = 4096
+
+
+@cache
+def get(name: str) -> Codec:
+    """The codec called `name`; UnsupportedFormatError lists the known ones."""
+    target = CODECS.get(name)
+    if target is None:
+        raise UnsupportedFormatError(
+            f"unknown format {name!r}; known formats: {', '.join(sorted(CODECS))}",
+            field="format",
+        )
+    module, cls = target.split(":")
+    codec: Codec = getattr(importlib.import_module(module), cls)()
+    return codec
+
+
+def names() -> list[str]:
+    """Every file format this server reads (the structured JSON object excluded)."""
+    return sorted(n for n in CODECS if n != "structured")
+
+
+def for_file(filename: str | None, data: bytes, override: str | None = None) -> Codec:
+    """The codec for an uploaded file: `override` if given, else by extension and content."""
+    if override:
+        return get(override)
+    suffix = PurePosixPath(filename or "").suffix.lower()
+    head = data[:_HEAD]
+    if suffix in _SHARED:
+        candidates = _SHARED[suffix]
+        for name in candidates[:-1]:
+            if get(name).sniff(head):
+                return get(name)
+        return get(candidates[-1])
+    for name in CODECS:
+        if name == "structured":
+            continue
+        codec = get(name)
+        if suffix and suffix in codec.extensions:
+            return codec
+    raise UnsupportedFormatError(
+        f"cannot tell the format of {filename or 'the upload'!r} from its extension "
+        f"{suffix or '(none)'!r}; name one of: {', '.join(names())}",
+        field="format",
+    )
