@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dragoman.content.placeholders import placeholder_signature
+from dragoman.content.signature import placeholder_signature
 from dragoman.settings import Settings
 from tests.apptools import Api, running_api
 

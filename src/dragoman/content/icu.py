@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-
 from dragoman.content.placeholders import check_markers, find_spans, marker, protect_into
 from dragoman.content.plurals import CLDR_ORDER as _CLDR_ORDER
 from dragoman.content.plurals import plural_categories

@@ -143,14 +143,3 @@ def restore(translated: str, spans: Sequence[str]) -> str:
     """Put the original spans back in place of the markers, strictly (each id exactly once)."""
     parts = check_markers(translated, len(spans))
     return "".join(spans[p - 1] if isinstance(p, int) else p for p in parts)
-
-
-def placeholder_signature(text: str) -> Counter[str]:
-    """The multiset of placeholders in `text`; a good translation has exactly its source's."""
-    # Imported here because icu.py builds on this module.
-    from dragoman.content.icu import icu_signature
-
-    signature = icu_signature(text)
-    if signature is not None:
-        return signature
-    return Counter(find_spans(text))

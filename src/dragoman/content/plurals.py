@@ -38,7 +38,7 @@ def target_forms(source: Mapping[str, str], target_locale: str) -> dict[str, str
     taken as is; a missing one is filled from `other` (or the last source form). Keys that
     are not CLDR categories but that a platform uses (Rails `zero`, ICU `=0`) are kept.
     """
-    fallback = source.get("other") or next(reversed(source.values()), "")
+    fallback = source.get("other") or next(reversed(list(source.values())), "")
     out = {cat: source.get(cat, fallback) for cat in ordered_categories(target_locale)}
     for key, text in source.items():
         if key not in CLDR_CATEGORIES:

@@ -13,11 +13,11 @@ from dragoman.content.placeholders import (
     check_markers,
     find_spans,
     marker,
-    placeholder_signature,
     protect,
     restore,
     split_markers,
 )
+from dragoman.content.signature import placeholder_signature
 from dragoman.engines.base import Segment
 from dragoman.errors import EngineError, PlaceholderMismatchError
 

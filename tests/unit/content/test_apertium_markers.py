@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from dragoman.content.placeholders import placeholder_signature
+from dragoman.content.signature import placeholder_signature
 from dragoman.content.units import translate_strings
 from dragoman.engines.base import Segment
 

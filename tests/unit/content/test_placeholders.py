@@ -8,10 +8,10 @@ import pytest
 
 from dragoman.content.placeholders import (
     find_spans,
-    placeholder_signature,
     protect,
     restore,
 )
+from dragoman.content.signature import placeholder_signature
 from dragoman.errors import PlaceholderMismatchError
 from tests.unit.content.corpus import CORPUS
 

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from dragoman.content.placeholders import MARKER_RE, placeholder_signature
+from dragoman.content.placeholders import MARKER_RE
+from dragoman.content.signature import placeholder_signature
 from dragoman.content.units import TranslateFn, plan_segments, translate_strings
 from dragoman.engines.base import Segment
 from dragoman.errors import EngineError

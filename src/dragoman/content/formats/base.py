@@ -47,8 +47,8 @@ class Codec(ABC):
     def output_filename(self, filename: str | None, source_locale: str, target_locale: str) -> str:
         """The translated file's conventional name; by default `name.<target>.ext`, or the
         source locale swapped for the target where the name carries it (`en.json`)."""
-        return locale_filename(filename or f"translated{self.extensions[:1] and self.extensions[0] or ''}",
-                               source_locale, target_locale)
+        default = "translated" + (self.extensions[0] if self.extensions else "")
+        return locale_filename(filename or default, source_locale, target_locale)
 
 
 def locale_filename(filename: str, source_locale: str, target_locale: str) -> str:

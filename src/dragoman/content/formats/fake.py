@@ -41,7 +41,10 @@ class FakeCodec(Codec):
         for line in skeleton:
             key, sep, _ = line.partition("=")
             unit = by_id.get(key) if sep and not line.startswith("#") else None
-            out.append(line if unit is None or unit.target is None else f"{key}={_escape(unit.target)}")
+            if unit is None or unit.target is None:
+                out.append(line)
+            else:
+                out.append(f"{key}={_escape(unit.target)}")
         return "\n".join(out).encode("utf-8")
 
 
