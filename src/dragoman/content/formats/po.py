@@ -1,0 +1,275 @@
+"""Gettext PO and POT files, spliced: render rewrites only the msgstr lines of changed
+entries (wrapped as gettext wraps them) and the header's Language and Plural-Forms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from dragoman.content.formats import _po_header as hdr
+from dragoman.content.formats._po_syntax import PAGE_WIDTH, Entry, format_field, read_entries
+from dragoman.content.formats.base import Codec
+from dragoman.content.model import Extraction, Limits, Unit
+from dragoman.content.plurals import gettext_plurals
+from dragoman.errors import FileFormatError, PayloadTooLargeError
+
+_BOM = "\ufeff"
+
+
+@dataclass(frozen=True, slots=True)
+class PoSkeleton:
+    """The file's lines (split at `\\n`, so a CRLF line keeps its `\\r`) and its messages."""
+
+    lines: tuple[str, ...]
+    header: Entry | None
+    entries: tuple[Entry, ...]
+    ids: tuple[str, ...]
+    encoding: str
+    bom: bool
+    newline_tail: str  # "\r" for a CRLF file, "" for LF
+    width: int | None  # None: the file was written with --no-wrap
+    language: str  # the header's Language, else the parsed source locale
+    table: tuple[int, str, tuple[str, ...]]  # the file's plural table
+    template: bool
+
+
+def message_id(entry: Entry) -> str:
+    """gettext's own key for a message: `msgctxt EOT msgid`."""
+    return entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"
+
+
+class PoCodec(Codec):
+    """A gettext catalog; a filled, non-fuzzy msgstr is the source text of its entry (the
+    file is declared to be in the source locale), else the msgid."""
+
+    name = "po"
+    extensions = (".po",)
+    media_types = ("text/x-gettext-translation", "text/x-po")
+    file_type = "po"
+    template = False
+
+    def sniff(self, head: bytes) -> bool:
+        return b'msgid "' in head and b"msgstr" in head
+
+    def parse(self, data: bytes, *, source_locale: str, limits: Limits) -> Extraction:
+        if len(data) > limits.max_bytes:
+            raise PayloadTooLargeError(f"the PO file is larger than {limits.max_bytes} bytes")
+        if b"\x00" in data:
+            raise FileFormatError("the file is binary, not a PO file (it has NUL bytes)")
+        encoding = hdr.declared_charset(data)
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise FileFormatError(f"the file is not valid {encoding}", line=line) from None
+        bom = text.startswith(_BOM)
+        lines = (text[1:] if bom else text).split("\n")
+        entries = read_entries(lines, limits.max_units + 1)
+        header = entries[0] if entries and entries[0].is_header else None
+        messages = tuple(entries[1:] if header else entries)
+        head = hdr.fields(header.msgstr[0]) if header else {}
+        language = head.get("Language") or source_locale
+        table = hdr.plural_table(head.get("Plural-Forms"), language)
+        units: list[Unit] = []
+        seen: set[str] = set()
+        for entry in messages:
+            uid = message_id(entry)
+            if uid in seen:
+                raise FileFormatError(f"duplicate message {entry.msgid[:40]!r}", line=entry.line)
+            seen.add(uid)
+            units.append(self._unit(uid, entry, table))
+        if len(units) > limits.max_units:
+            raise FileFormatError(f"more than {limits.max_units} messages")
+        skeleton = PoSkeleton(
+            lines=tuple(lines),
+            header=header,
+            entries=messages,
+            ids=tuple(u.id for u in units),
+            encoding=encoding,
+            bom=bom,
+            newline_tail="\r" if lines and lines[0].endswith("\r") else "",
+            width=None if any(len(x.rstrip("\r")) > PAGE_WIDTH for x in lines if '"' in x)
+            else PAGE_WIDTH,
+            language=language,
+            table=table,
+            template=self.template,
+        )  # fmt: skip
+        return Extraction(units, skeleton, {"language": language})
+
+    def _unit(self, uid: str, entry: Entry, table: tuple[int, str, tuple[str, ...]]) -> Unit:
+        filled = (
+            "fuzzy" not in entry.flags
+            and all(entry.msgstr)
+            and (entry.msgid_plural is None or len(entry.msgstr) == table[0])
+        )
+        plural: dict[str, str] | None = None
+        if entry.msgid_plural is not None:
+            if filled:
+                plural = dict(zip(table[2], entry.msgstr, strict=True))
+                # gettext's last form serves every number the others do not take.
+                plural.setdefault("other", entry.msgstr[-1])
+            else:
+                plural = {"one": entry.msgid, "other": entry.msgid_plural}
+            source = plural.get("one", plural["other"])
+        else:
+            source = entry.msgstr[0] if filled else entry.msgid
+        context = ((entry.msgctxt,) if entry.msgctxt is not None else ()) + entry.references
+        return Unit(
+            id=uid,
+            source=source,
+            plural=plural,
+            context=context,
+            notes=entry.extracted + entry.translator,
+        )
+
+    def render(self, skeleton: Any, units: Sequence[Unit], *, target_locale: str) -> bytes:
+        sk: PoSkeleton = skeleton
+        text = _Renderer(sk, units, target_locale, utf8=False).text()
+        try:
+            return text.encode(sk.encoding)
+        except UnicodeEncodeError:
+            # A target the file's charset cannot hold: the whole file becomes UTF-8.
+            return _Renderer(sk, units, target_locale, utf8=True).text().encode("utf-8")
+
+    def output_filename(self, filename: str | None, source_locale: str, target_locale: str) -> str:
+        return po_filename(filename or "messages.po", source_locale, target_locale)
+
+
+class PotCodec(PoCodec):
+    """A gettext template (msgstr empty, so the msgid is the source); renders `<lang>.po`."""
+
+    name = "pot"
+    extensions = (".pot",)
+    template = True
+
+    def output_filename(self, filename: str | None, source_locale: str, target_locale: str) -> str:
+        # msginit's convention: `po/messages.pot` -> `po/es.po`.
+        path = PurePosixPath(filename or "messages.pot")
+        return str(path.with_name(f"{hdr.gettext_language(target_locale)}.po"))
+
+
+def po_filename(filename: str, source_locale: str, target_locale: str) -> str:
+    """`locale/en/LC_MESSAGES/django.po` -> `locale/es/...`, `en.po` -> `es.po`,
+    `messages_en.po` -> `messages_es.po`, else `name.es.po`."""
+    path = PurePosixPath(filename)
+    source, target = hdr.gettext_language(source_locale), hdr.gettext_language(target_locale)
+    names = {source.lower(), source.split("_")[0].lower()}
+    parts = list(path.parts)
+    for i, part in enumerate(parts[:-1]):
+        if part.lower() in names:
+            parts[i] = target
+            return str(PurePosixPath(*parts))
+    stem, suffix = path.stem, path.suffix
+    for name in sorted(names, key=len, reverse=True):
+        if stem.lower() == name:
+            return str(path.with_name(f"{target}{suffix}"))
+        for sep in ("_", "-", "."):
+            if stem.lower().endswith(sep + name):
+                return str(path.with_name(f"{stem[: -len(name)]}{target}{suffix}"))
+    return str(path.with_name(f"{stem}.{target}{suffix}"))
+
+
+class _Renderer:
+    """One render: the edits to the skeleton's lines, then the joined text."""
+
+    def __init__(self, sk: PoSkeleton, units: Sequence[Unit], target: str, *, utf8: bool):
+        self.sk = sk
+        # start -> (end, lines that replace lines[start:end]); end > start always
+        self.edits: dict[int, tuple[int, list[str]]] = {}
+        self.target = target
+        self.relocale = not hdr.same_language(target, sk.language)
+        self.table = gettext_plurals(target) if self.relocale else sk.table
+        self.utf8 = utf8
+        by_id = {u.id: u for u in units}
+        self._header()
+        for uid, entry in zip(sk.ids, sk.entries, strict=True):
+            unit = by_id.get(uid)
+            if unit is not None:
+                self._entry(entry, unit)
+
+    def text(self) -> str:
+        out: list[str] = []
+        lines = self.sk.lines
+        i = 0
+        while i < len(lines):
+            edit = self.edits.get(i)
+            if edit is None:
+                out.append(lines[i])
+                i += 1
+            else:
+                out.extend(edit[1])
+                i = edit[0]
+        joined = "\n".join(out)
+        return (_BOM if self.sk.bom else "") + joined
+
+    def _lines(self, keyword: str, text: str) -> list[str]:
+        return format_field(keyword, text, self.sk.width, self.sk.newline_tail)
+
+    def _header(self) -> None:
+        sk = self.sk
+        changes: dict[str, str] = {}
+        if self.relocale:
+            count, expr, _ = self.table
+            changes["Language"] = hdr.gettext_language(self.target)
+            changes["Plural-Forms"] = f"nplurals={count}; plural={expr};"
+        old = sk.header.msgstr[0] if sk.header else ""
+        charset = hdr.fields(old).get("Content-Type", "")
+        if self.utf8 or (self.relocale and "charset=CHARSET" in charset):
+            changes["Content-Type"] = "text/plain; charset=UTF-8"
+        if not changes:
+            return
+        new = hdr.with_fields(old, changes)
+        if sk.header is None:
+            lines = ['msgid ""' + sk.newline_tail, *self._lines("msgstr", new), sk.newline_tail]
+            self.edits[0] = (1, [*lines, sk.lines[0]])
+            return
+        start, end = sk.header.msgstr_lines
+        self.edits[start] = (end, self._lines("msgstr", new))
+        if sk.template and "fuzzy" in sk.header.flags:
+            self._drop_fuzzy(sk.header)  # msginit clears it once Language is filled in
+
+    def _entry(self, entry: Entry, unit: Unit) -> None:
+        forms: list[str] | None = None
+        translated = unit.translatable and (
+            unit.target is not None or unit.target_plural is not None
+        )
+        if entry.msgid_plural is None:
+            if translated and unit.target is not None:
+                forms = [unit.target]
+        elif translated:
+            chosen = unit.target_plural or {"other": unit.target or ""}
+            forms = [_pick(chosen, cat) for cat in self.table[2]]
+        elif len(entry.msgstr) != self.table[0]:
+            # The plural count changed: lay the old forms out again, matched by category.
+            old = dict(zip(self.sk.table[2], entry.msgstr, strict=False))
+            old.setdefault("other", entry.msgstr[-1])
+            forms = [_pick(old, cat) for cat in self.table[2]]
+        if forms is None:
+            return
+        if forms == list(entry.msgstr) and not (translated and "fuzzy" in entry.flags):
+            return
+        if entry.msgid_plural is None:
+            new = self._lines("msgstr", forms[0])
+        else:
+            new = [ln for i, f in enumerate(forms) for ln in self._lines(f"msgstr[{i}]", f)]
+        start, end = entry.msgstr_lines
+        self.edits[start] = (end, new)
+        if translated and "fuzzy" in entry.flags:
+            self._drop_fuzzy(entry)
+
+    def _drop_fuzzy(self, entry: Entry) -> None:
+        """A translated entry is no longer fuzzy, nor needs its previous msgid (`#|`)."""
+        flags = [f for f in entry.flags if f != "fuzzy"]
+        first, *rest = entry.flag_lines
+        keep = [f"#, {', '.join(flags)}{self.sk.newline_tail}"] if flags else []
+        self.edits[first] = (first + 1, keep)
+        for index in (*rest, *entry.previous_lines):
+            self.edits[index] = (index + 1, [])
+
+
+def _pick(forms: dict[str, str], category: str) -> str:
+    if category in forms:
+        return forms[category]
+    return forms.get("other", next(reversed(forms.values()), ""))
