@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from dragoman.app import create_app
+from dragoman.app import build_services, create_app
 from dragoman.core import orgs
 from dragoman.services import Services
 from dragoman.settings import Settings
@@ -75,7 +75,7 @@ def live_server(
 
     import uvicorn
 
-    services = Services.build(settings, run_workers=run_workers, dispatcher=dispatcher)
+    services = build_services(settings, run_workers=run_workers, dispatcher=dispatcher)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(

@@ -18,7 +18,21 @@ from dragoman.settings import Settings
 from dragoman.store import migrate
 from dragoman.surfaces.native.org_settings import router as org_settings_router
 from dragoman.surfaces.native.routes import router as native_router
+from dragoman.surfaces.native.webhook_payloads import NativeWebhookPayloads
 from dragoman.surfaces.native.ws import router as ws_router
+from dragoman.worker.dispatchers.base import Dispatcher
+
+
+def build_services(
+    settings: Settings, *, run_workers: bool = True, dispatcher: Dispatcher | None = None
+) -> Services:
+    """The backends, with the surfaces' webhook renderer (this module sits above both)."""
+    return Services.build(
+        settings,
+        run_workers=run_workers,
+        dispatcher=dispatcher,
+        payloads=NativeWebhookPayloads(settings),
+    )
 
 
 def create_app_from_env() -> FastAPI:
@@ -39,7 +53,7 @@ def create_app(
 ) -> FastAPI:
     """Build the app; `services` lets a caller (tests, the CLI) pass backends in."""
     settings = settings or Settings()
-    services = services or Services.build(settings, run_workers=run_workers)
+    services = services or build_services(settings, run_workers=run_workers)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,6 +76,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.core = services.core
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(native_router)
     app.include_router(org_settings_router)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dragoman.core.orgs import KeyCache
+from dragoman.core.service import Core
 from dragoman.delivery.buses.base import EventBus
 from dragoman.delivery.buses.memory import MemoryBus
-from dragoman.delivery.webhooks.deliverer import Deliverer
+from dragoman.delivery.webhooks.deliverer import Deliverer, Renderer
 from dragoman.engines.registry import EnginePool
 from dragoman.settings import Settings
+from dragoman.store.blobs import blob_store_from_settings
+from dragoman.store.blobs.base import BlobStore
 from dragoman.store.db import Database
 from dragoman.store.writer import Writer
 from dragoman.worker.dispatchers.base import Dispatcher
@@ -29,15 +32,35 @@ class Services:
     key_cache: KeyCache = field(default_factory=KeyCache)
     bus: EventBus = field(default_factory=MemoryBus)  # wakes the deliverer and the WS hub
     deliverer: Deliverer | None = field(default=None)
+    blobs: BlobStore | None = field(default=None)
     writer: Writer = field(init=False)
+    core: Core = field(init=False)
 
     def __post_init__(self) -> None:
         self.writer = Writer(self.db)
+        if self.blobs is None:
+            self.blobs = blob_store_from_settings(self.settings)
+        self.core = Core(
+            settings=self.settings,
+            db=self.db,
+            writer=self.writer,
+            blobs=self.blobs,
+            dispatch=self.dispatcher,
+            bus=self.bus,
+            key_cache=self.key_cache,
+        )
 
     @classmethod
     def build(
-        cls, settings: Settings, *, dispatcher: Dispatcher | None = None, run_workers: bool = True
+        cls,
+        settings: Settings,
+        *,
+        dispatcher: Dispatcher | None = None,
+        run_workers: bool = True,
+        payloads: Renderer | None = None,
     ) -> Services:
+        """The backends for `settings`; `payloads` renders webhook bodies (the composition
+        root passes the surfaces' renderer, so this module never imports a surface)."""
         db = Database(
             settings.resolved_database_url(),
             pool_size=settings.db_pool_size,
@@ -46,13 +69,18 @@ class Services:
         engines = EnginePool(settings)
         dispatcher = dispatcher or _dispatcher_for(settings)
         bus = _bus_for(settings)
-        workers = WorkerPool(db, dispatcher, engines, settings, bus=bus) if run_workers else None
+        blobs = blob_store_from_settings(settings)
+        workers = (
+            WorkerPool(db, dispatcher, engines, settings, bus=bus, blobs=blobs)
+            if run_workers
+            else None
+        )
         deliverer = None
-        if run_workers:  # processes that run jobs also send their webhooks
-            from dragoman.surfaces.native.webhook_payloads import NativeWebhookPayloads
-
-            deliverer = Deliverer(db, settings, NativeWebhookPayloads(settings), bus=bus)
-        return cls(settings, db, engines, dispatcher, workers, bus=bus, deliverer=deliverer)
+        if run_workers and payloads is not None:  # processes that run jobs send webhooks too
+            deliverer = Deliverer(db, settings, payloads, bus=bus)
+        return cls(
+            settings, db, engines, dispatcher, workers, bus=bus, deliverer=deliverer, blobs=blobs
+        )
 
     def start(self) -> None:
         if self.workers is not None:
@@ -70,6 +98,8 @@ class Services:
             self.dispatcher.stop()
         self.engines.close()
         self.bus.close()
+        if self.blobs is not None:
+            self.blobs.close()
         self.db.dispose()
 
 

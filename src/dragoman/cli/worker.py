@@ -39,7 +39,7 @@ def worker(
     log_level: str = typer.Option("info", help="Log level."),
 ) -> None:
     """Run jobs dispatched through DRAGOMAN_BROKER_URL, with lease renewal and the sweeper."""
-    from dragoman.services import Services
+    from dragoman.app import build_services
     from dragoman.store import migrate
 
     logging.basicConfig(
@@ -65,7 +65,7 @@ def worker(
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    services = Services.build(settings, run_workers=True)
+    services = build_services(settings, run_workers=True)
     try:
         migrate.upgrade(services.db)
         services.start()

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, literal, select, tuple_, union_all
+from sqlalchemy import Connection, func, literal, select, tuple_, union_all
 
-from dragoman.core.status import GroupStatus, JobStatus, group_status
+from dragoman.core.status import FINAL, GroupStatus, JobStatus, group_status
 from dragoman.errors import GoneError, NotFoundError, ValidationError
-from dragoman.store.tables import job_groups, jobs
+from dragoman.store.tables import artifacts, job_groups, jobs
 from dragoman.timefmt import iso_ms, parse_iso
 
 MAX_PAGE = 100
@@ -39,6 +39,9 @@ class JobView:
     units_done: int = 0
     output: Any = None
     issues: list[dict[str, Any]] = field(default_factory=list)
+    units_failed: int = 0
+    output_filename: str | None = None  # a file job's translated file, once completed
+    output_size: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +54,31 @@ class GroupView:
     source_locale: str
     created_at: datetime
     jobs: list[JobView]
+    kind: str = "structured"
+    format: str = "structured"
+    filename: str | None = None
+    surface: str = "native"
+    units_total: int | None = None
+    callback_url: str | None = None
 
     @property
     def status(self) -> GroupStatus:
         return group_status(job.status for job in self.jobs)
+
+    @property
+    def updated_at(self) -> datetime:
+        """The latest change of any of its jobs."""
+        stamps = [self.created_at]
+        for job in self.jobs:
+            stamps.extend(t for t in (job.started_at, job.completed_at) if t is not None)
+        return max(stamps)
+
+    @property
+    def completed_at(self) -> datetime | None:
+        """When its last job became final; None while any is still running."""
+        if any(job.status not in FINAL for job in self.jobs):
+            return None
+        return max((j.completed_at for j in self.jobs if j.completed_at), default=None)
 
     def count(self, status: JobStatus) -> int:
         return sum(job.status == status for job in self.jobs)
@@ -77,12 +101,13 @@ _SUMMARY_COLUMNS = (
 )
 
 
-def _view(row: Any, with_output: bool = False) -> JobView:
+def _view(row: Any, with_output: bool = False, out: Any = None) -> JobView:
     output = None
     issues: list[dict[str, Any]] = []
     if with_output:
         output = json.loads(row.output) if row.output is not None else None
         issues = list(row.issues or [])
+    failed = getattr(row, "units_failed", 0) or 0
     return JobView(
         row.id,
         row.group_id,
@@ -99,36 +124,106 @@ def _view(row: Any, with_output: bool = False) -> JobView:
         row.units_done,
         output,
         issues,
+        failed,
+        out.filename if out is not None else None,
+        out.size if out is not None else None,
     )
 
 
 def get_group(conn: Connection, org_id: str, group_id: str) -> GroupView:
     """The group and its jobs; NotFoundError for unknown ids and other organizations' ids."""
     group = conn.execute(
-        select(
-            job_groups.c.id,
-            job_groups.c.engine_id,
-            job_groups.c.source_locale,
-            job_groups.c.target_locales,
-            job_groups.c.created_at,
-        ).where(job_groups.c.id == group_id, job_groups.c.org_id == org_id)
+        _GROUP_QUERY.where(job_groups.c.id == group_id, job_groups.c.org_id == org_id)
     ).first()
     if group is None:
         raise NotFoundError(f"job group {group_id!r} not found")
-    rows = conn.execute(select(*_SUMMARY_COLUMNS).where(jobs.c.group_id == group_id)).all()
+    return _group_view(conn, org_id, group)
+
+
+_GROUP_QUERY = select(
+    job_groups.c.id,
+    job_groups.c.engine_id,
+    job_groups.c.source_locale,
+    job_groups.c.target_locales,
+    job_groups.c.created_at,
+    job_groups.c.artifact_kind,
+    job_groups.c.artifact_format,
+    job_groups.c.surface,
+    job_groups.c.units_total,
+    job_groups.c.callback_url,
+    job_groups.c.source_artifact_id,
+)
+
+
+def _group_view(conn: Connection, org_id: str, group: Any) -> GroupView:
+    filename = None
+    if group.source_artifact_id is None:
+        rows = conn.execute(select(*_SUMMARY_COLUMNS).where(jobs.c.group_id == group.id)).all()
+        views = [_view(r) for r in rows]
+    else:
+        filename = conn.execute(
+            select(artifacts.c.filename).where(artifacts.c.id == group.source_artifact_id)
+        ).scalar()
+        out = artifacts.alias("out")
+        rows = conn.execute(
+            select(*_SUMMARY_COLUMNS, jobs.c.units_failed, out.c.filename, out.c.size)
+            .outerjoin(out, out.c.id == jobs.c.output_artifact_id)
+            .where(jobs.c.group_id == group.id)
+        ).all()
+        views = [_view(r, out=r if r.filename is not None else None) for r in rows]
     order = {locale: i for i, locale in enumerate(group.target_locales)}
-    views = sorted((_view(r) for r in rows), key=lambda j: order.get(j.target_locale, len(order)))
+    views.sort(key=lambda j: order.get(j.target_locale, len(order)))
     return GroupView(
-        group.id, org_id, group.engine_id, group.source_locale, group.created_at, views
+        group.id,
+        org_id,
+        group.engine_id,
+        group.source_locale,
+        group.created_at,
+        views,
+        group.artifact_kind or "structured",
+        group.artifact_format or "structured",
+        filename,
+        group.surface or "native",
+        group.units_total,
+        group.callback_url,
     )
+
+
+def list_groups(
+    conn: Connection, org_id: str, *, surface: str | None, limit: int, offset: int
+) -> tuple[list[GroupView], int]:
+    """A page of groups, newest first, and how many there are in all."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"limit must be between 1 and {MAX_PAGE}", field="limit")
+    if offset < 0:
+        raise ValidationError("offset must not be negative", field="offset")
+    where = [job_groups.c.org_id == org_id]
+    if surface is not None:
+        where.append(job_groups.c.surface == surface)
+    total = conn.execute(select(func.count()).select_from(job_groups).where(*where)).scalar_one()
+    rows = conn.execute(
+        _GROUP_QUERY.where(*where)
+        .order_by(job_groups.c.created_at.desc(), job_groups.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [_group_view(conn, org_id, row) for row in rows], int(total)
 
 
 def get_job(conn: Connection, org_id: str, job_id: str) -> JobView:
     """One job with its output; NotFoundError for unknown ids and other organizations' ids."""
     row = conn.execute(
-        select(*_SUMMARY_COLUMNS, jobs.c.output, jobs.c.issues, jobs.c.expired_at).where(
-            jobs.c.id == job_id, jobs.c.org_id == org_id
+        select(
+            *_SUMMARY_COLUMNS,
+            jobs.c.output,
+            jobs.c.issues,
+            jobs.c.expired_at,
+            jobs.c.units_failed,
+            artifacts.c.filename,
+            artifacts.c.size,
         )
+        .outerjoin(artifacts, artifacts.c.id == jobs.c.output_artifact_id)
+        .where(jobs.c.id == job_id, jobs.c.org_id == org_id)
     ).first()
     if row is None:
         raise NotFoundError(f"job {job_id!r} not found")
@@ -137,7 +232,7 @@ def get_job(conn: Connection, org_id: str, job_id: str) -> JobView:
             f"job {job_id!r} expired on {iso_ms(row.expired_at)}: its output was deleted under "
             "the retention policy"
         )
-    return _view(row, with_output=True)
+    return _view(row, with_output=True, out=row if row.filename is not None else None)
 
 
 def encode_cursor(job: JobView) -> str:

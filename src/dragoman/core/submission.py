@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from dragoman.content.structured import check_shape
+from dragoman.content.formats.structured import check_shape
 from dragoman.core.engine_records import EngineRecord, default_engine, get_engine
 from dragoman.core.locales import normalize_locale
 from dragoman.core.orgs import Organization
@@ -147,37 +147,88 @@ def submit(
     source, targets = validate(request, settings)
     engine = resolve_engine(conn, org, request.engine_id, settings)
     fingerprint = request_hash(source, targets, engine.id, request)
-    if request.idempotency_key is not None:
-        existing = _find_idempotent(conn, org.id, engine.id, request.idempotency_key, fingerprint)
+    return create_group(
+        conn,
+        org,
+        GroupSpec(
+            source_locale=source,
+            target_locales=targets,
+            engine_id=engine.id,
+            fingerprint=fingerprint,
+            callback_url=request.callback_url,
+            idempotency_key=request.idempotency_key,
+            row={
+                "content": json.dumps(request.data, ensure_ascii=False),
+                "hints": request.hints,
+            },
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSpec:
+    """A validated group, whatever its content, ready to be written."""
+
+    source_locale: str
+    target_locales: list[str]
+    engine_id: str
+    fingerprint: str
+    callback_url: str | None
+    idempotency_key: str | None
+    row: Mapping[str, Any]  # content columns: inline `content`, or the source artifact's
+    before_insert: Callable[[Connection], None] | None = None  # e.g. the artifact row
+    filename: str | None = None
+
+
+def create_group(conn: Connection, org: Organization, spec: GroupSpec) -> Submitted:
+    """Insert a group and one queued job per target locale with their events, or return the
+    group an identical earlier request with the same idempotency key created."""
+    if spec.idempotency_key is not None:
+        existing = _find_idempotent(
+            conn, org.id, spec.engine_id, spec.idempotency_key, spec.fingerprint
+        )
         if existing is not None:
             return existing
-    callback_url = request.callback_url or org.default_callback_url
+    targets = spec.target_locales
+    callback_url = spec.callback_url or org.default_callback_url
     now = utcnow()
     group_id = new_id("ljg")
     job_ids = [new_id("ljb") for _ in targets]
     group_row = {
         "id": group_id,
         "org_id": org.id,
-        "engine_id": engine.id,
-        "source_locale": source,
+        "engine_id": spec.engine_id,
+        "source_locale": spec.source_locale,
         "target_locales": targets,
-        "content": json.dumps(request.data, ensure_ascii=False),
-        "hints": request.hints,
+        "content": None,
+        "hints": None,
         "callback_url": callback_url,
-        "idempotency_key": request.idempotency_key,
-        "request_hash": fingerprint,
+        "idempotency_key": spec.idempotency_key,
+        "request_hash": spec.fingerprint,
         "created_at": now,
+        "artifact_kind": None,
+        "artifact_format": None,
+        "source_artifact_id": None,
+        "surface": None,
+        "units_total": None,
+        **spec.row,
     }
     try:
-        if request.idempotency_key is None:
+        if spec.idempotency_key is None:
+            if spec.before_insert is not None:
+                spec.before_insert(conn)
             conn.execute(_INSERT_GROUP, group_row)  # nothing to collide with: no savepoint
         else:
             with conn.begin_nested():
+                if spec.before_insert is not None:
+                    spec.before_insert(conn)
                 conn.execute(_INSERT_GROUP, group_row)
     except IntegrityError:
         # A concurrent request with the same idempotency key won the race (PostgreSQL).
-        assert request.idempotency_key is not None
-        found = _find_idempotent(conn, org.id, engine.id, request.idempotency_key, fingerprint)
+        assert spec.idempotency_key is not None
+        found = _find_idempotent(
+            conn, org.id, spec.engine_id, spec.idempotency_key, spec.fingerprint
+        )
         if found is None:
             raise
         return found
@@ -188,7 +239,7 @@ def submit(
                 "id": job_id,
                 "group_id": group_id,
                 "org_id": org.id,
-                "engine_id": engine.id,
+                "engine_id": spec.engine_id,
                 "target_locale": target,
                 "status": JobStatus.QUEUED,
                 "callback_status": "pending" if callback_url else None,
@@ -211,15 +262,15 @@ def submit(
     view = GroupView(
         group_id,
         org.id,
-        engine.id,
-        source,
+        spec.engine_id,
+        spec.source_locale,
         now,
         [
             JobView(
                 job_id,
                 group_id,
                 org.id,
-                engine.id,
+                spec.engine_id,
                 target,
                 JobStatus.QUEUED,
                 now,
@@ -227,6 +278,12 @@ def submit(
             )
             for job_id, target in zip(job_ids, targets, strict=True)
         ],
+        group_row["artifact_kind"] or "structured",
+        group_row["artifact_format"] or "structured",
+        spec.filename,
+        group_row["surface"] or "native",
+        group_row["units_total"],
+        callback_url,
     )
     return Submitted(group_id, True, job_ids, view)
 

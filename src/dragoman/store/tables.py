@@ -112,7 +112,31 @@ job_groups = Table(
     Column("idempotency_key", String(255)),
     Column("request_hash", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # Core v2 (0004): None means a structured JSON object kept inline in `content`.
+    Column("artifact_kind", String(20)),
+    Column("artifact_format", String(20)),
+    Column("source_artifact_id", String(40)),  # a file's bytes, in the blob store
+    Column("surface", String(20)),  # the API that created the group (None: native)
+    Column("units_total", Integer),  # units in the source file
+    Column("expires_at", UTCDateTime),
     UniqueConstraint("org_id", "engine_id", "idempotency_key", name="uq_job_groups_idempotency"),
+    Index("ix_job_groups_org_created", "org_id", "created_at", "id"),
+)
+
+artifacts = Table(
+    "artifacts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("org_id", String(40), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("format", String(20), nullable=False),
+    Column("filename", String(255)),
+    Column("media_type", String(120), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("blob_key", String(255)),  # written before this row; deleted with it
+    Column("units", Integer, nullable=False, server_default="0"),
+    Column("created_at", UTCDateTime, nullable=False),
 )
 
 jobs = Table(
@@ -138,6 +162,8 @@ jobs = Table(
     Column("started_at", UTCDateTime),
     Column("completed_at", UTCDateTime),
     Column("expired_at", UTCDateTime),  # tombstone: retention deleted the output
+    Column("output_artifact_id", String(40)),  # a file job's output, in the blob store
+    Column("units_failed", Integer, nullable=False, server_default="0"),
     # Keyset pagination, newest first, per organization, with and without filters.
     Index("ix_jobs_org_created", "org_id", "created_at", "id"),
     Index("ix_jobs_org_status_created", "org_id", "status", "created_at", "id"),

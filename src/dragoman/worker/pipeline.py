@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from dragoman.content.structured import format_path, hints_for, iter_strings, replace_strings
-from dragoman.content.units import translate_strings
+from dragoman.content.model import Limits
 from dragoman.delivery.buses.base import EventBus
 from dragoman.engines.base import Engine, Segment
 from dragoman.engines.registry import EnginePool
 from dragoman.errors import DragomanError, EngineError, UnsupportedLanguagePairError
+from dragoman.ids import new_id
 from dragoman.settings import Settings
+from dragoman.store.blobs.base import BlobStore
 from dragoman.store.db import Database
-from dragoman.worker import transitions
+from dragoman.timefmt import utcnow
+from dragoman.worker import stages, transitions
 from dragoman.worker.transitions import ClaimedJob
 
 log = logging.getLogger(__name__)
@@ -37,8 +39,11 @@ class JobRunner:
         settings: Settings,
         owner: str,
         bus: EventBus | None = None,
+        blobs: BlobStore | None = None,
     ) -> None:
         self.db = db
+        self.blobs = blobs
+        self.extractions = stages.ExtractionCache()
         self.bus = bus
         self.engines = engines
         self.settings = settings
@@ -82,7 +87,7 @@ class JobRunner:
                     f"{job.target_locale} ({job.provider} engine: "
                     f"{engine.missing_pair_hint(job.source_locale, job.target_locale)})"
                 )
-            output, issues, total = self._translate(job, engine)
+            result = self._translate(job, engine)
         except LeaseLostError:
             log.info("lease on %s lost; another worker has it", job.id)
             return
@@ -105,8 +110,20 @@ class JobRunner:
             self._fail(job, f"internal error while translating: {type(exc).__name__}")
             return
         with self.db.write() as conn:
-            if not transitions.complete(conn, job, self.owner, output, issues, total):
-                log.info("job %s finished after its lease was lost; result dropped", job.id)
+            done = transitions.complete(
+                conn,
+                job,
+                self.owner,
+                result.output,
+                result.issues,
+                result.total,
+                artifact=result.artifact,
+                units_failed=result.failed,
+            )
+        if not done:
+            log.info("job %s finished after its lease was lost; result dropped", job.id)
+            if result.artifact is not None and self.blobs is not None:
+                self.blobs.delete(str(result.artifact["blob_key"]))
         self.notify()
 
     def _fail(self, job: ClaimedJob, message: str) -> None:
@@ -114,15 +131,27 @@ class JobRunner:
             transitions.fail(conn, job.id, self.owner, message)
         self.notify()
 
-    def _translate(
-        self, job: ClaimedJob, engine: Engine
-    ) -> tuple[object, list[dict[str, object]], int]:
-        data = json.loads(job.content) if job.content is not None else None
-        if data is None:
-            raise DragomanError("the job's content has expired and can no longer be translated")
-        leaves = list(iter_strings(data))
-        strings = [text for _, text in leaves]
-        hints = [hints_for(path, job.hints) for path, _ in leaves] if job.hints else None
+    def _load(self, job: ClaimedJob) -> stages.Source:
+        """Load and extract the job's source, once per group in this process."""
+        if job.artifact_format is None:
+            content = job.content
+            if content is None:
+                raise DragomanError("the job's content has expired and can no longer be translated")
+            return self.extractions.get(job.group_id, lambda: stages.extract_structured(content))
+        key = job.source_blob_key
+        if key is None or self.blobs is None:
+            raise DragomanError("the job's source file has expired and can no longer be translated")
+        blobs, fmt = self.blobs, job.artifact_format
+        limits = Limits(max_bytes=self.settings.max_upload_bytes)
+        return self.extractions.get(
+            job.group_id,
+            lambda: stages.extract_file(blobs.read(key), fmt, job.source_locale, limits),
+        )
+
+    def _translate(self, job: ClaimedJob, engine: Engine) -> _Result:
+        source = self._load(job)
+        units = source.extraction.units
+        hints = stages.unit_hints(source, job.hints, engine.uses_hints)
         progress = _Progress(self, job)
         batch_size = min(engine.batch_size, self.settings.engine_batch_size)
 
@@ -135,21 +164,51 @@ class JobRunner:
                 progress.advance(len(batch))
             return out
 
-        result = translate_strings(
-            strings,
+        translated = stages.translate_units(
+            units,
             translate,
             source_locale=job.source_locale,
             target_locale=job.target_locale,
             hints=hints,
+            origin=f"mt:{engine.name}",
         )
-        output = replace_strings(
-            data, {path: text for (path, _), text in zip(leaves, result.texts, strict=True)}
-        )
-        issues: list[dict[str, object]] = [
-            {"path": format_path(leaves[i.index][0]), "source": i.source, "message": i.message}
-            for i in result.issues
-        ]
-        return output, issues, progress.total
+        output = stages.assemble(source, translated, job.target_locale)
+        if job.artifact_format is None:
+            return _Result(output, translated.issues, progress.total, None, translated.failed)
+        artifact = self._store_output(job, source, output)
+        return _Result(None, translated.issues, len(units), artifact, translated.failed)
+
+    def _store_output(
+        self, job: ClaimedJob, source: stages.Source, data: bytes
+    ) -> dict[str, object]:
+        """Write the translated file under a key that includes the attempt, so a worker that
+        lost its lease never overwrites the winner's output; the row comes after the bytes."""
+        assert self.blobs is not None
+        key = f"{job.org_id}/out/{job.id}/{job.attempts}"
+        ref = self.blobs.put_bytes(key, data)
+        codec = source.codec
+        return {
+            "id": new_id("art"),
+            "org_id": job.org_id,
+            "kind": str(codec.kind),
+            "format": codec.name,
+            "filename": codec.output_filename(job.filename, job.source_locale, job.target_locale),
+            "media_type": codec.media_types[0],
+            "sha256": ref.sha256,
+            "size": ref.size,
+            "blob_key": key,
+            "units": len(source.extraction.units),
+            "created_at": utcnow(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    output: object
+    issues: list[dict[str, object]]
+    total: int
+    artifact: dict[str, object] | None
+    failed: int
 
 
 class _Progress:

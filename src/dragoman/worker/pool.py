@@ -11,6 +11,7 @@ from dragoman.delivery.buses.base import EventBus
 from dragoman.engines.registry import EnginePool
 from dragoman.ids import new_id
 from dragoman.settings import Settings
+from dragoman.store.blobs.base import BlobStore
 from dragoman.store.db import Database
 from dragoman.worker import transitions
 from dragoman.worker.dispatchers.base import Dispatcher
@@ -37,11 +38,12 @@ class WorkerPool:
         *,
         sweep: bool = True,
         bus: EventBus | None = None,
+        blobs: BlobStore | None = None,
     ) -> None:
         self.db = db
         self.dispatcher = dispatcher
         self.settings = settings
-        self.runner = JobRunner(db, engines, settings, worker_identity(), bus=bus)
+        self.runner = JobRunner(db, engines, settings, worker_identity(), bus=bus, blobs=blobs)
         self.sweeper = Sweeper(db, dispatcher, settings) if sweep else None
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from dragoman.core.status import FINAL, JobStatus, group_status
 from dragoman.delivery.events import Event, record_events
-from dragoman.store.tables import engines, job_groups, jobs
+from dragoman.store.tables import artifacts, engines, job_groups, jobs
 from dragoman.timefmt import utcnow
 
 
@@ -30,6 +30,9 @@ class ClaimedJob:
     content: str | None
     hints: dict[str, list[str]] | None
     attempts: int
+    artifact_format: str | None = None  # None: `content` is a structured JSON object
+    source_blob_key: str | None = None
+    filename: str | None = None
 
 
 def claim(
@@ -66,11 +69,15 @@ def claim(
             job_groups.c.source_locale,
             job_groups.c.content,
             job_groups.c.hints,
+            job_groups.c.artifact_format,
             engines.c.provider,
             engines.c.options,
+            artifacts.c.blob_key,
+            artifacts.c.filename,
         )
         .join(job_groups, job_groups.c.id == jobs.c.group_id)
         .join(engines, engines.c.id == jobs.c.engine_id)
+        .outerjoin(artifacts, artifacts.c.id == job_groups.c.source_artifact_id)
         .where(jobs.c.id == job_id)
     ).one()
     if row.attempts > max_attempts:
@@ -97,6 +104,9 @@ def claim(
         row.content,
         row.hints,
         row.attempts,
+        row.artifact_format,
+        row.blob_key,
+        row.filename,
     )
 
 
@@ -154,18 +164,26 @@ def complete(
     output: Any,
     issues: list[dict[str, Any]],
     total: int,
+    *,
+    artifact: dict[str, Any] | None = None,
+    units_failed: int = 0,
 ) -> bool:
-    """Store the output and mark the job completed, if `owner` still holds the lease."""
-    return _finish(
-        conn,
-        job.id,
-        owner,
-        JobStatus.COMPLETED,
-        output=json.dumps(output, ensure_ascii=False),
-        issues=issues,
-        units_done=total,
-        units_total=total,
-    )
+    """Store the output (a JSON object inline, or a file's artifact row whose bytes are
+    already in the blob store) and mark the job completed, if `owner` still holds the lease."""
+    values: dict[str, Any] = {
+        "issues": issues,
+        "units_done": total,
+        "units_total": total,
+        "units_failed": units_failed,
+    }
+    if artifact is None:
+        values["output"] = json.dumps(output, ensure_ascii=False)
+    else:
+        values["output_artifact_id"] = artifact["id"]
+    done = _finish(conn, job.id, owner, JobStatus.COMPLETED, **values)
+    if done and artifact is not None:
+        conn.execute(insert(artifacts), artifact)
+    return done
 
 
 def fail(conn: Connection, job_id: str, owner: str, message: str) -> bool:
@@ -190,7 +208,9 @@ def release(conn: Connection, job_id: str, owner: str) -> bool:
 def _finish(conn: Connection, job_id: str, owner: str, status: JobStatus, **values: Any) -> bool:
     row = conn.execute(
         select(jobs.c.org_id, jobs.c.group_id, jobs.c.target_locale).where(jobs.c.id == job_id)
-    ).one()
+    ).first()
+    if row is None:  # the group was deleted while the job ran: nothing to finish
+        return False
     # Lock the group row first: two jobs of one group finishing at once must agree on which
     # of them completes the group (PostgreSQL; SQLite writers are serialised anyway).
     conn.execute(

@@ -1,12 +1,19 @@
-"""Nested JSON data: find its string leaves, replace them, and check its shape."""
+"""Nested JSON data (the native API's `data` object): its string leaves as units, and back.
+
+The `structured` codec: a JSON object kept inline in the group row. Unit ids are readable
+paths (`data.steps[3].title`); the skeleton is the parsed object and its leaf paths.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from dragoman.errors import PayloadTooLargeError, ValidationError
+from dragoman.content.formats.base import Codec
+from dragoman.content.model import ArtifactKind, Extraction, Limits, Unit
+from dragoman.errors import FileFormatError, PayloadTooLargeError, ValidationError
 
 JsonPath = tuple[str | int, ...]
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$-]*")
@@ -140,3 +147,42 @@ def hints_for(path: JsonPath, hints: Mapping[str, Sequence[str]] | None) -> tupl
         if found is not None:
             return tuple(found)
     return ()
+
+
+class StructuredCodec(Codec):
+    """A JSON object: every string leaf is a unit; keys, order and non-strings are kept."""
+
+    name = "structured"
+    kind = ArtifactKind.STRUCTURED
+    media_types = ("application/json",)
+
+    def parse(self, data: bytes, *, source_locale: str, limits: Limits) -> Extraction:
+        try:
+            tree = json.loads(data)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise FileFormatError(f"the content is not valid JSON: {exc}") from None
+        return self.extract(tree)
+
+    def extract(self, tree: Any) -> Extraction:
+        """The units of an already parsed object (the worker has it from the row)."""
+        leaves = list(iter_strings(tree))
+        units = [Unit(id=format_path(path), source=text) for path, text in leaves]
+        return Extraction(units, (tree, [path for path, _ in leaves]))
+
+    def render(self, skeleton: Any, units: Sequence[Unit], *, target_locale: str) -> bytes:
+        return json.dumps(self.rebuild(skeleton, units), ensure_ascii=False).encode()
+
+    def rebuild(self, skeleton: Any, units: Sequence[Unit]) -> Any:
+        """The object with each unit's target in place of its source."""
+        tree, paths = skeleton
+        new = {
+            path: unit.target
+            for path, unit in zip(paths, units, strict=True)
+            if unit.target is not None
+        }
+        return replace_strings(tree, new)
+
+    @staticmethod
+    def hints(skeleton: Any, hints: Mapping[str, Sequence[str]]) -> list[tuple[str, ...]]:
+        """The request's breadcrumbs for each unit, most specific key first."""
+        return [hints_for(path, hints) for path in skeleton[1]]

@@ -1,0 +1,204 @@
+"""Accepting a file: find its codec, parse it once, detect `auto`, then create the group.
+
+The blocking parts run in two steps so that neither holds the write transaction: `prepare`
+(parse, detect, on a worker thread, before the bytes are stored) and `submit_file` (the rows,
+inside `Writer.run`, after the bytes are in the blob store).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from sqlalchemy import Connection, insert
+
+from dragoman.content import langid
+from dragoman.content.formats import registry
+from dragoman.content.formats.base import Codec
+from dragoman.content.model import Limits
+from dragoman.core.engine_records import EngineRecord
+from dragoman.core.locales import normalize_locale
+from dragoman.core.orgs import Organization
+from dragoman.core.submission import (
+    GroupSpec,
+    Submitted,
+    check_callback_url,
+    create_group,
+    resolve_engine,
+)
+from dragoman.errors import PayloadTooLargeError, ValidationError
+from dragoman.ids import new_id
+from dragoman.settings import Settings
+from dragoman.store.tables import artifacts
+from dragoman.timefmt import utcnow
+
+AUTO = "auto"
+_DETECT_SAMPLE = 200  # units read to detect the source language
+
+
+@dataclass(frozen=True, slots=True)
+class FileSubmitRequest:
+    """A file to translate into `target_locales`, as any surface receives it."""
+
+    source_locale: str  # BCP-47, or "auto"
+    target_locales: Sequence[str]
+    filename: str
+    data: bytes
+    format: str | None = None  # a codec name that overrides the extension
+    callback_url: str | None = None
+    idempotency_key: str | None = None
+    engine_id: str | None = None
+    surface: str = "native"
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedFile:
+    """What parsing the upload found out, before anything is written."""
+
+    codec: Codec
+    filename: str
+    source_locale: str
+    units: int
+    sha256: str
+    artifact_id: str
+    blob_key: str
+
+
+def prepare(org: Organization, request: FileSubmitRequest, settings: Settings) -> PreparedFile:
+    """Check the request, pick the codec and parse the file once (4xx naming what is wrong);
+    CPU-bound: call it on a worker thread."""
+    if len(request.data) > settings.max_upload_bytes:
+        raise PayloadTooLargeError(
+            f"the file is {len(request.data)} bytes; the limit is {settings.max_upload_bytes}",
+            field="file",
+        )
+    if not request.data:
+        raise ValidationError("the file is empty", field="file")
+    filename = PurePosixPath(request.filename.replace("\\", "/")).name[:255] or "upload"
+    if request.callback_url is not None:
+        check_callback_url(request.callback_url, settings=settings)
+    codec = registry.for_file(filename, request.data, request.format)
+    limits = Limits(max_bytes=settings.max_upload_bytes)
+    extraction = codec.parse(request.data, source_locale=_parse_locale(request), limits=limits)
+    if not any(u.translatable for u in extraction.units):
+        raise ValidationError(f"{filename} has nothing to translate", field="file")
+    source = request.source_locale
+    if source.strip().lower() == AUTO:
+        texts = [u.source for u in extraction.units if u.translatable][:_DETECT_SAMPLE]
+        detected = langid.detect_locale(texts)
+        if detected is None:
+            raise ValidationError(
+                "could not detect the source language; name it", field="source_locale"
+            )
+        source = detected
+    artifact_id = new_id("art")
+    return PreparedFile(
+        codec=codec,
+        filename=filename,
+        source_locale=normalize_locale(source, field="source_locale"),
+        units=len(extraction.units),
+        sha256=hashlib.sha256(request.data).hexdigest(),
+        artifact_id=artifact_id,
+        blob_key=f"{org.id}/src/{artifact_id}",
+    )
+
+
+def _parse_locale(request: FileSubmitRequest) -> str:
+    """The locale a codec reads the file as (Rails root key, PO Language): `en` for auto."""
+    tag = request.source_locale.strip()
+    return "en" if tag.lower() == AUTO else tag
+
+
+def submit_file(
+    conn: Connection,
+    org: Organization,
+    request: FileSubmitRequest,
+    prepared: PreparedFile,
+    settings: Settings,
+) -> Submitted:
+    """Create the group, its source artifact and one job per target, in the caller's write
+    transaction (the file's bytes are already in the blob store under `blob_key`)."""
+    targets = _targets(prepared.source_locale, request.target_locales, settings)
+    engine = resolve_engine(conn, org, request.engine_id, settings)
+    codec = prepared.codec
+    now = utcnow()
+    artifact = {
+        "id": prepared.artifact_id,
+        "org_id": org.id,
+        "kind": str(codec.kind),
+        "format": codec.name,
+        "filename": prepared.filename,
+        "media_type": codec.media_types[0],
+        "sha256": prepared.sha256,
+        "size": len(request.data),
+        "blob_key": prepared.blob_key,
+        "units": prepared.units,
+        "created_at": now,
+    }
+
+    def insert_artifact(c: Connection) -> None:
+        c.execute(insert(artifacts), artifact)
+
+    return create_group(
+        conn,
+        org,
+        GroupSpec(
+            source_locale=prepared.source_locale,
+            target_locales=targets,
+            engine_id=engine.id,
+            fingerprint=_fingerprint(prepared, targets, engine, request),
+            callback_url=request.callback_url,
+            idempotency_key=request.idempotency_key,
+            row={
+                "artifact_kind": str(codec.kind),
+                "artifact_format": codec.name,
+                "source_artifact_id": prepared.artifact_id,
+                "surface": request.surface,
+                "units_total": prepared.units,
+            },
+            before_insert=insert_artifact,
+            filename=prepared.filename,
+        ),
+    )
+
+
+def _targets(source: str, tags: Sequence[str], settings: Settings) -> list[str]:
+    if not tags:
+        raise ValidationError(
+            "target_locales must list at least one locale", field="target_locales"
+        )
+    if len(tags) > settings.max_target_locales:
+        raise ValidationError(
+            f"target_locales lists {len(tags)} locales; the limit is {settings.max_target_locales}",
+            field="target_locales",
+        )
+    out: list[str] = []
+    for index, tag in enumerate(tags):
+        field = f"target_locales[{index}]"
+        target = normalize_locale(tag, field=field)
+        if target == source:
+            raise ValidationError(f"{field} is the source locale {source!r}", field=field)
+        if target not in out:
+            out.append(target)
+    return out
+
+
+def _fingerprint(
+    prepared: PreparedFile, targets: list[str], engine: EngineRecord, request: FileSubmitRequest
+) -> str:
+    canonical = json.dumps(
+        [
+            prepared.source_locale,
+            targets,
+            engine.id,
+            prepared.sha256,
+            prepared.codec.name,
+            prepared.filename,
+            request.callback_url,
+        ],
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()

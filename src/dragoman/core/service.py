@@ -1,0 +1,228 @@
+"""The Core facade: what every surface calls. Each method does the blocking work on a thread,
+writes through the batching writer, then wakes the bus and dispatches after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import anyio.to_thread
+from sqlalchemy import Connection, delete, select
+
+from dragoman.core import orgs, queries
+from dragoman.core.files import FileSubmitRequest, prepare, submit_file
+from dragoman.core.orgs import KeyCache, Organization
+from dragoman.core.ports import Dispatch, Notify
+from dragoman.core.status import JobStatus
+from dragoman.core.submission import SubmitRequest, Submitted, screen_callback_url, submit
+from dragoman.errors import ConflictError, GoneError, NotFoundError
+from dragoman.settings import Settings
+from dragoman.store.tables import artifacts, events, job_groups, jobs, webhook_deliveries
+
+if TYPE_CHECKING:
+    from dragoman.store.blobs.base import BlobStore
+    from dragoman.store.db import Database
+    from dragoman.store.writer import Writer
+
+CHUNK = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """A translated file to stream back: its conventional name, type and bytes."""
+
+    filename: str
+    media_type: str
+    size: int
+    stream: Iterator[bytes]
+
+
+class Core:
+    """Jobs, files and organizations for every surface, on one database and blob store."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        db: Database,
+        writer: Writer,
+        blobs: BlobStore,
+        dispatch: Dispatch,
+        bus: Notify,
+        key_cache: KeyCache,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.writer = writer
+        self.blobs = blobs
+        self._dispatch = dispatch
+        self.bus = bus
+        self.key_cache = key_cache
+
+    async def authenticate(self, api_key: str | None) -> Organization:
+        """The organization behind an API key (cached briefly); AuthenticationError if none."""
+        return await self.key_cache.resolve(api_key, lambda: self._authenticate(api_key))
+
+    def _authenticate(self, key: str | None) -> Organization:
+        with self.db.read() as conn:
+            return orgs.authenticate(conn, key)
+
+    async def submit(
+        self, org: Organization, request: SubmitRequest
+    ) -> tuple[Submitted, queries.GroupView]:
+        """A structured JSON object into `request.target_locales`."""
+        if request.callback_url is not None:
+            # DNS lookup: on a thread, and before the write transaction.
+            await anyio.to_thread.run_sync(screen_callback_url, request.callback_url, self.settings)
+
+        def accept(conn: Connection) -> tuple[Submitted, queries.GroupView]:
+            submitted = submit(conn, org, request, self.settings)
+            return submitted, submitted.view or queries.get_group(conn, org.id, submitted.group_id)
+
+        submitted, group = await self.writer.run(accept)
+        self._after(submitted)
+        return submitted, group
+
+    async def submit_file(
+        self, org: Organization, request: FileSubmitRequest
+    ) -> tuple[Submitted, queries.GroupView]:
+        """A resource file into `request.target_locales`: parsed once here (4xx for a file
+        that cannot be read), its bytes stored before the rows that name them."""
+        prepared = await anyio.to_thread.run_sync(prepare, org, request, self.settings)
+        if request.callback_url is not None:
+            await anyio.to_thread.run_sync(
+                screen_callback_url, request.callback_url, self.settings, "callback_url"
+            )
+        await anyio.to_thread.run_sync(self.blobs.put_bytes, prepared.blob_key, request.data)
+
+        def accept(conn: Connection) -> tuple[Submitted, queries.GroupView]:
+            submitted = submit_file(conn, org, request, prepared, self.settings)
+            return submitted, submitted.view or queries.get_group(conn, org.id, submitted.group_id)
+
+        try:
+            submitted, group = await self.writer.run(accept)
+        except BaseException:
+            await anyio.to_thread.run_sync(self.blobs.delete, prepared.blob_key)
+            raise
+        if not submitted.created:  # an idempotent replay: the first request's bytes stay
+            await anyio.to_thread.run_sync(self.blobs.delete, prepared.blob_key)
+        self._after(submitted)
+        return submitted, group
+
+    def _after(self, submitted: Submitted) -> None:
+        if submitted.created:
+            self.bus.notify()
+            self._dispatch.dispatch(submitted.job_ids)
+
+    async def get_group(self, org_id: str, group_id: str) -> queries.GroupView:
+        return await anyio.to_thread.run_sync(self.read_group, org_id, group_id)
+
+    def read_group(self, org_id: str, group_id: str) -> queries.GroupView:
+        """The group with its jobs; NotFoundError for unknown and foreign ids."""
+        with self.db.read() as conn:
+            return queries.get_group(conn, org_id, group_id)
+
+    async def get_job(self, org_id: str, job_id: str) -> queries.JobView:
+        return await anyio.to_thread.run_sync(self.read_job, org_id, job_id)
+
+    def read_job(self, org_id: str, job_id: str) -> queries.JobView:
+        """One job with its output; NotFoundError for unknown and foreign ids."""
+        with self.db.read() as conn:
+            return queries.get_job(conn, org_id, job_id)
+
+    async def list_groups(
+        self, org_id: str, *, surface: str | None, limit: int, offset: int
+    ) -> tuple[list[queries.GroupView], int]:
+        """Groups newest first, and their total count."""
+
+        def read() -> tuple[list[queries.GroupView], int]:
+            with self.db.read() as conn:
+                return queries.list_groups(
+                    conn, org_id, surface=surface, limit=limit, offset=offset
+                )
+
+        return await anyio.to_thread.run_sync(read)
+
+    async def open_output(self, org_id: str, job_id: str) -> OutputFile:
+        """A completed file job's translated file; 409 while it is not completed."""
+        return await anyio.to_thread.run_sync(self.read_output, org_id, job_id)
+
+    def read_output(self, org_id: str, job_id: str) -> OutputFile:
+        with self.db.read() as conn:
+            row = conn.execute(
+                select(
+                    jobs.c.status,
+                    jobs.c.expired_at,
+                    artifacts.c.filename,
+                    artifacts.c.media_type,
+                    artifacts.c.size,
+                    artifacts.c.blob_key,
+                )
+                .outerjoin(artifacts, artifacts.c.id == jobs.c.output_artifact_id)
+                .where(jobs.c.id == job_id, jobs.c.org_id == org_id)
+            ).first()
+        if row is None:
+            raise NotFoundError(f"job {job_id!r} not found")
+        if row.expired_at is not None:
+            raise GoneError(f"job {job_id!r} expired: its output was deleted")
+        if row.status != JobStatus.COMPLETED:
+            raise ConflictError(
+                f"job {job_id!r} is {row.status}; its file can be downloaded once it is completed"
+            )
+        if row.blob_key is None:
+            raise NotFoundError(f"job {job_id!r} has no file output (it translated a JSON object)")
+        handle = self.blobs.open(row.blob_key)
+
+        def stream() -> Iterator[bytes]:
+            with handle:
+                while chunk := handle.read(CHUNK):
+                    yield chunk
+
+        return OutputFile(row.filename or "translated", row.media_type, int(row.size), stream())
+
+    async def delete_group(self, org_id: str, group_id: str) -> None:
+        """Delete a group, its jobs, events and files (running jobs' results are dropped)."""
+        await self.get_group(org_id, group_id)  # 404 for unknown and foreign ids
+
+        def remove(conn: Connection) -> list[str]:
+            job_ids = [
+                r.id for r in conn.execute(select(jobs.c.id).where(jobs.c.group_id == group_id))
+            ]
+            keys = [
+                r.blob_key
+                for r in conn.execute(
+                    select(artifacts.c.blob_key).where(
+                        artifacts.c.id.in_(
+                            select(jobs.c.output_artifact_id).where(jobs.c.group_id == group_id)
+                        )
+                        | artifacts.c.id.in_(
+                            select(job_groups.c.source_artifact_id).where(
+                                job_groups.c.id == group_id
+                            )
+                        )
+                    )
+                )
+                if r.blob_key
+            ]
+            conn.execute(
+                delete(artifacts).where(
+                    artifacts.c.id.in_(
+                        select(jobs.c.output_artifact_id).where(jobs.c.group_id == group_id)
+                    )
+                    | artifacts.c.id.in_(
+                        select(job_groups.c.source_artifact_id).where(job_groups.c.id == group_id)
+                    )
+                )
+            )
+            conn.execute(
+                delete(webhook_deliveries).where(webhook_deliveries.c.group_id == group_id)
+            )
+            conn.execute(delete(events).where(events.c.group_id == group_id))
+            conn.execute(delete(jobs).where(jobs.c.id.in_(job_ids)))
+            conn.execute(delete(job_groups).where(job_groups.c.id == group_id))
+            return keys
+
+        keys = await self.writer.run(remove)
+        for key in keys:
+            await anyio.to_thread.run_sync(self.blobs.delete, key)

@@ -1,0 +1,169 @@
+"""The stages a job runs through between claim and finish: load, extract, translate, assemble.
+
+Each is a small function over plain values, so the pipeline reads top to bottom and each
+stage can be tested alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from dragoman.content.formats import registry
+from dragoman.content.formats.base import Codec
+from dragoman.content.formats.structured import StructuredCodec
+from dragoman.content.model import Extraction, Limits, Unit, UnitState
+from dragoman.content.plurals import target_forms
+from dragoman.content.units import TranslateFn, translate_strings
+from dragoman.errors import DragomanError
+
+STRUCTURED = StructuredCodec()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A job's parsed source: the codec that reads it and what it extracted."""
+
+    codec: Codec
+    extraction: Extraction
+
+
+@dataclass(slots=True)
+class Translated:
+    """Units with their targets, and the units that fell back to their source."""
+
+    units: list[Unit]
+    issues: list[dict[str, object]]
+    failed: int
+
+
+class ExtractionCache:
+    """Parsed sources by group id, so N target locales of one group parse it once per
+    process (a bounded LRU: a 20 MiB file's units are kept for its sibling jobs only)."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Source] = OrderedDict()
+        self._lock = threading.Lock()
+        self._loading: dict[str, threading.Lock] = {}
+
+    def get(self, group_id: str, load: Callable[[], Source]) -> Source:
+        """The cached source of `group_id`, loading it once even when threads race."""
+        with self._lock:
+            found = self._items.get(group_id)
+            if found is not None:
+                self._items.move_to_end(group_id)
+                return found
+            gate = self._loading.setdefault(group_id, threading.Lock())
+        with gate:
+            with self._lock:
+                found = self._items.get(group_id)
+            if found is not None:
+                return found
+            source = load()
+            with self._lock:
+                self._items[group_id] = source
+                self._items.move_to_end(group_id)
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+                self._loading.pop(group_id, None)
+            return source
+
+
+def extract_structured(content: str) -> Source:
+    """The inline JSON object of a native request."""
+    return Source(STRUCTURED, STRUCTURED.extract(json.loads(content)))
+
+
+def extract_file(data: bytes, format_name: str, source_locale: str, limits: Limits) -> Source:
+    """A file's units, through the codec recorded on the group at submission."""
+    codec = registry.get(format_name)
+    return Source(codec, codec.parse(data, source_locale=source_locale, limits=limits))
+
+
+def translate_units(
+    units: Sequence[Unit],
+    translate: TranslateFn,
+    *,
+    source_locale: str,
+    target_locale: str,
+    hints: Sequence[tuple[str, ...]] | None = None,
+    origin: str = "mt",
+) -> Translated:
+    """Every translatable unit's target (plural units get the target's CLDR categories),
+    through the placeholder-safe `translate_strings`; units are copied, never changed."""
+    texts: list[str] = []
+    slots: list[tuple[int, str | None]] = []
+    for index, unit in enumerate(units):
+        if not unit.translatable:
+            continue
+        if unit.plural is not None:
+            for cat, text in target_forms(unit.plural, target_locale).items():
+                texts.append(text)
+                slots.append((index, cat))
+        else:
+            texts.append(unit.source)
+            slots.append((index, None))
+    slot_hints = [hints[i] for i, _ in slots] if hints is not None else None
+    result = translate_strings(
+        texts,
+        translate,
+        source_locale=source_locale,
+        target_locale=target_locale,
+        hints=slot_hints,
+    )
+    out = list(units)
+    plural_targets: dict[int, dict[str, str]] = {}
+    for (index, category), translated in zip(slots, result.texts, strict=True):
+        if category is None:
+            out[index] = dataclasses.replace(
+                units[index], target=translated, state=UnitState.MACHINE, origin=origin
+            )
+        else:
+            plural_targets.setdefault(index, {})[category] = translated
+    for index, forms in plural_targets.items():
+        out[index] = dataclasses.replace(
+            units[index], target_plural=forms, state=UnitState.MACHINE, origin=origin
+        )
+    issues: list[dict[str, object]] = []
+    failed: set[int] = set()
+    for issue in result.issues:
+        index, form = slots[issue.index]
+        failed.add(index)
+        path = units[index].id if form is None else f"{units[index].id}[{form}]"
+        issues.append({"path": path, "source": issue.source, "message": issue.message})
+    return Translated(out, issues, len(failed))
+
+
+def unit_hints(
+    source: Source, request_hints: Mapping[str, Sequence[str]] | None, engine_uses_hints: bool
+) -> list[tuple[str, ...]] | None:
+    """Breadcrumbs per unit: the request's `hints` for JSON objects; a file's own context and
+    translator notes for files, when the engine reads hints (else None: better dedupe)."""
+    if isinstance(source.codec, StructuredCodec):
+        if not request_hints:
+            return None
+        return StructuredCodec.hints(source.extraction.skeleton, request_hints)
+    if not engine_uses_hints:
+        return None
+    return [(*u.context, *u.notes) for u in source.extraction.units]
+
+
+def assemble(source: Source, translated: Translated, target_locale: str) -> Any:
+    """The output: a JSON object for structured sources, else the rendered file's bytes."""
+    skeleton = source.extraction.skeleton
+    if isinstance(source.codec, StructuredCodec):
+        return source.codec.rebuild(skeleton, translated.units)
+    try:
+        return source.codec.render(skeleton, translated.units, target_locale=target_locale)
+    except DragomanError:
+        raise
+    except Exception as exc:  # a codec bug must fail the job with a reason, not crash a thread
+        raise DragomanError(
+            f"could not write the translated {source.codec.name} file: {type(exc).__name__}"
+        ) from exc
