@@ -12,10 +12,11 @@ from sqlalchemy import text
 
 from dragoman import __version__
 from dragoman.delivery.hub import EventHub
-from dragoman.http_limits import BodySizeLimit
+from dragoman.http_limits import MULTIPART_OVERHEAD, BodyRule, BodySizeLimit, detail_body
 from dragoman.services import Services
 from dragoman.settings import Settings
 from dragoman.store import migrate
+from dragoman.surfaces.native.files import router as native_files_router
 from dragoman.surfaces.native.org_settings import router as org_settings_router
 from dragoman.surfaces.native.routes import router as native_router
 from dragoman.surfaces.native.webhook_payloads import NativeWebhookPayloads
@@ -77,8 +78,17 @@ def create_app(
     )
     app.state.services = services
     app.state.core = services.core
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    upload = settings.max_upload_bytes + MULTIPART_OVERHEAD
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_request_bytes,
+        rules=[
+            BodyRule("/jobs/localization/files", upload),
+            BodyRule("/v2/", upload, detail_body),  # TranslatePlus and LanguageWire uploads
+        ],
+    )
     app.include_router(native_router)
+    app.include_router(native_files_router)
     app.include_router(org_settings_router)
     app.include_router(ws_router)
 

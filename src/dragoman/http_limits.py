@@ -3,22 +3,64 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# Multipart framing around an upload: boundaries, part headers and the small text fields.
+MULTIPART_OVERHEAD = 256 * 1024
+
+
+def native_body(message: str) -> dict[str, object]:
+    return {"error": message, "field": "body", "statusCode": 413}
+
+
+def detail_body(message: str) -> dict[str, object]:
+    return {"detail": message}
+
+
+@dataclass(frozen=True, slots=True)
+class BodyRule:
+    """A path prefix with its own body limit and error shape (file uploads, other surfaces)."""
+
+    prefix: str
+    max_bytes: int
+    render: Callable[[str], dict[str, object]] = native_body
+
 
 class BodySizeLimit:
-    """ASGI middleware: 413 with a JSON error when a body exceeds `max_bytes`."""
+    """ASGI middleware: 413 with a JSON error when a body exceeds its route's limit:
+    the first rule whose prefix the path starts with, else `max_bytes`."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, rules: Sequence[BodyRule] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.rules = tuple(rules)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await _Limited(self.app, self._rule(scope.get("path", "")))(scope, receive, send)
+
+    def _rule(self, path: str) -> BodyRule:
+        for rule in self.rules:
+            if path.startswith(rule.prefix):
+                return rule
+        return BodyRule("", self.max_bytes)
+
+
+class _Limited:
+    """One request under one rule."""
+
+    def __init__(self, app: ASGIApp, rule: BodyRule) -> None:
+        self.app = app
+        self.max_bytes = rule.max_bytes
+        self.render = rule.render
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
                 await self._reject(send)
@@ -40,13 +82,8 @@ class BodySizeLimit:
             await self._reject(send)
 
     async def _reject(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": f"request body is larger than the limit of {self.max_bytes} bytes",
-                "field": "body",
-                "statusCode": 413,
-            }
-        ).encode()
+        message = f"request body is larger than the limit of {self.max_bytes} bytes"
+        body = json.dumps(self.render(message)).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -42,6 +42,7 @@ class JobView:
     units_failed: int = 0
     output_filename: str | None = None  # a file job's translated file, once completed
     output_size: int | None = None
+    format: str | None = None  # a file job's format; None for a structured JSON object
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,7 @@ def _view(row: Any, with_output: bool = False, out: Any = None) -> JobView:
         failed,
         out.filename if out is not None else None,
         out.size if out is not None else None,
+        getattr(row, "artifact_format", None),
     )
 
 
@@ -166,7 +168,13 @@ def _group_view(conn: Connection, org_id: str, group: Any) -> GroupView:
         ).scalar()
         out = artifacts.alias("out")
         rows = conn.execute(
-            select(*_SUMMARY_COLUMNS, jobs.c.units_failed, out.c.filename, out.c.size)
+            select(
+                *_SUMMARY_COLUMNS,
+                jobs.c.units_failed,
+                out.c.filename,
+                out.c.size,
+                literal(group.artifact_format).label("artifact_format"),
+            )
             .outerjoin(out, out.c.id == jobs.c.output_artifact_id)
             .where(jobs.c.group_id == group.id)
         ).all()
@@ -221,7 +229,9 @@ def get_job(conn: Connection, org_id: str, job_id: str) -> JobView:
             jobs.c.units_failed,
             artifacts.c.filename,
             artifacts.c.size,
+            job_groups.c.artifact_format,
         )
+        .join(job_groups, job_groups.c.id == jobs.c.group_id)
         .outerjoin(artifacts, artifacts.c.id == jobs.c.output_artifact_id)
         .where(jobs.c.id == job_id, jobs.c.org_id == org_id)
     ).first()

@@ -11,6 +11,7 @@ import pydantic
 
 from dragoman.engines.apertium import ApertiumEngine
 from dragoman.engines.base import Engine, EngineOptions
+from dragoman.engines.identity import IdentityEngine
 from dragoman.engines.pseudo import PseudoEngine
 from dragoman.errors import ValidationError
 from dragoman.settings import Settings
@@ -18,6 +19,7 @@ from dragoman.settings import Settings
 PROVIDERS: dict[str, type[Engine]] = {
     ApertiumEngine.name: ApertiumEngine,
     PseudoEngine.name: PseudoEngine,
+    IdentityEngine.name: IdentityEngine,
 }
 
 

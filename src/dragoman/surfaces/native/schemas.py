@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dragoman.core.engine_records import EngineRecord
 from dragoman.core.queries import GroupView, JobView
+from dragoman.core.status import JobStatus
 from dragoman.engines.base import LanguagePair
 from dragoman.surfaces.native.statuses import NATIVE_STATUS
 from dragoman.timefmt import iso_ms
@@ -41,7 +42,9 @@ class EngineRequest(BaseModel):
 
 
 def render_created(group: GroupView) -> dict[str, Any]:
+    extra = {} if group.filename is None else {"format": group.format, "filename": group.filename}
     return {
+        **extra,
         "groupId": group.id,
         "status": str(group.status),
         "jobs": [
@@ -92,6 +95,21 @@ def render_job(job: JobView) -> dict[str, Any]:
         "createdAt": iso_ms(job.created_at),
         "startedAt": iso_ms(job.started_at),
         "completedAt": iso_ms(job.completed_at),
+        **_file_fields(job),
+    }
+
+
+def _file_fields(job: JobView) -> dict[str, Any]:
+    """What a file job's view adds: its translated file's name and unit counts."""
+    if job.format is None:
+        return {}
+    done = job.status == JobStatus.COMPLETED
+    return {
+        "format": job.format,
+        "filename": job.output_filename,
+        "unitsTotal": job.units_total if done else None,
+        "unitsTranslated": job.units_total - job.units_failed if done else None,
+        "unitsFailed": job.units_failed if done else None,
     }
 
 

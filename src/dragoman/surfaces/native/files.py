@@ -1,0 +1,95 @@
+"""Native file jobs: upload an i18n file for several target locales, download each result."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from dragoman.core.files import FileSubmitRequest
+from dragoman.errors import ValidationError
+from dragoman.surfaces.base import CoreDep, read_multipart
+from dragoman.surfaces.native import schemas
+from dragoman.surfaces.native.errors import NativeRoute
+from dragoman.surfaces.native.routes import OrgDep
+
+router = APIRouter(route_class=NativeRoute, tags=["file jobs"])
+
+_UPLOAD_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file", "sourceLocale", "targetLocales"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "sourceLocale": {
+                            "type": "string",
+                            "description": "BCP-47 tag, or `auto` to detect it.",
+                        },
+                        "targetLocales": {
+                            "type": "string",
+                            "description": "Comma-separated BCP-47 tags, e.g. `es,fr`.",
+                        },
+                        "format": {
+                            "type": "string",
+                            "description": "Codec name; by default from the extension/content.",
+                        },
+                        "callbackUrl": {"type": "string"},
+                        "idempotencyKey": {"type": "string"},
+                        "engineId": {"type": "string"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post("/jobs/localization/files", status_code=202, openapi_extra=_UPLOAD_DOC)
+async def create_file_jobs(request: Request, org: OrgDep, core: CoreDep) -> JSONResponse:
+    """Upload an i18n resource file: one job per target locale (202; 200 for a replay)."""
+    body = await read_multipart(request, max_bytes=core.settings.max_upload_bytes)
+    upload = body.files.get("file")
+    if upload is None:
+        raise ValidationError("file is required (a multipart file part named `file`)", field="file")
+    fields = body.fields
+    source = fields.get("sourceLocale")
+    if not source:
+        raise ValidationError(
+            "sourceLocale is required (a BCP-47 tag or `auto`)", field="sourceLocale"
+        )
+    targets = [t.strip() for t in fields.get("targetLocales", "").split(",") if t.strip()]
+    if not targets:
+        raise ValidationError("targetLocales must list at least one locale", field="targetLocales")
+    submitted, group = await core.submit_file(
+        org,
+        FileSubmitRequest(
+            source_locale=source,
+            target_locales=targets,
+            filename=upload.filename or "upload",
+            data=upload.data,
+            format=fields.get("format") or None,
+            callback_url=fields.get("callbackUrl") or None,
+            idempotency_key=fields.get("idempotencyKey") or None,
+            engine_id=fields.get("engineId") or None,
+        ),
+    )
+    return JSONResponse(
+        schemas.render_created(group), status_code=202 if submitted.created else 200
+    )
+
+
+@router.get("/jobs/localization/{jobId}/file", response_class=StreamingResponse)
+async def download_file(jobId: str, org: OrgDep, core: CoreDep) -> StreamingResponse:
+    """The translated file of a completed file job, under its conventional name."""
+    output = await core.open_output(org.id, jobId)
+    disposition = f"attachment; filename*=UTF-8''{quote(output.filename)}"
+    return StreamingResponse(
+        output.stream,
+        media_type=output.media_type,
+        headers={"Content-Disposition": disposition, "Content-Length": str(output.size)},
+    )
