@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -32,12 +32,50 @@ class Settings(BaseSettings):
     requeue_after_seconds: float = Field(
         60.0, gt=0, description="A queued job untouched this long is dispatched again."
     )
+    # Recovery
+    redispatch_grace_seconds: float = Field(
+        10.0,
+        gt=0,
+        description="A queued job whose message no longer waits in the broker (lost in a "
+        "restart, or taken by a worker killed before it claimed it) is sent again this long "
+        "after the queue moved past it; brokers that cannot tell use requeue_after_seconds.",
+    )
     max_attempts: int = Field(5, ge=1, description="Claims of one job before it fails for good.")
 
     max_request_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Largest request body.")
     max_data_depth: int = Field(32, ge=1, description="Deepest nesting accepted in `data`.")
     max_data_strings: int = Field(50_000, ge=1, description="Most string leaves in one `data`.")
     max_target_locales: int = Field(100, ge=1, description="Most target locales per request.")
+
+    # Blob store
+    blob_url: str | None = Field(
+        None,
+        description="Where file bytes live: file:///path, s3://bucket/prefix?endpoint=URL&region="
+        "NAME, or memory:// (tests); default is files under data_dir/blobs.",
+    )
+    blob_path_shared: bool = Field(
+        False,
+        description="The filesystem blob path is shared by every worker machine (NFS, one host), "
+        "so a filesystem blob store may be used with broker_url.",
+    )
+    max_upload_bytes: int = Field(
+        20 * 1024 * 1024, ge=1024, description="Largest uploaded file, in bytes."
+    )
+
+    @model_validator(mode="after")
+    def _check_blob_store(self) -> Settings:
+        # Imported here: the settings module loads before any store package.
+        from dragoman.store.blobs import filesystem_root
+
+        root = filesystem_root(self.blob_url, self.data_dir)  # ValueError for a bad URL
+        if root is not None and self.broker_url and not self.blob_path_shared:
+            raise ValueError(
+                f"DRAGOMAN_BROKER_URL sends jobs to workers that may run on other machines, and "
+                f"they could not read the blobs kept in {root} on this one: set "
+                "DRAGOMAN_BLOB_URL=s3://bucket/prefix (with ?endpoint=... for MinIO or R2), or "
+                "DRAGOMAN_BLOB_PATH_SHARED=true if every worker machine sees that same path"
+            )
+        return self
 
     apertium_path: str = Field("apertium", description="The apertium command.")
     apertium_modes_dir: Path | None = Field(
