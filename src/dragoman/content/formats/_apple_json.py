@@ -1,0 +1,162 @@
+"""A JSON reader that keeps each value's character span (for splicing String Catalogs),
+and a writer in Xcode's layout (2-space indentation, `" : "` separators)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from json.decoder import scanstring  # type: ignore[attr-defined]  # C scanner, untyped
+from typing import Any
+
+from dragoman.errors import FileFormatError
+
+_SPACE = re.compile(r"[ \t\r\n]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+@dataclass(slots=True)
+class JsonNode:
+    """A value, its span, and for an object its members `(key, key_start, value)`."""
+
+    value: Any
+    start: int
+    end: int
+    members: list[tuple[str, int, JsonNode]] = field(default_factory=list)
+
+    def get(self, key: str) -> JsonNode | None:
+        return next((v for k, _, v in self.members if k == key), None)
+
+
+class _Reader:
+    def __init__(self, text: str, max_depth: int) -> None:
+        self.text = text
+        self.max_depth = max_depth
+
+    def fail(self, message: str, pos: int) -> FileFormatError:
+        return FileFormatError(message, line=self.text.count("\n", 0, pos) + 1)
+
+    def space(self, pos: int) -> int:
+        match = _SPACE.match(self.text, pos)
+        return match.end() if match else pos
+
+    def value(self, pos: int, depth: int) -> JsonNode:
+        text = self.text
+        if depth > self.max_depth:
+            raise self.fail(f"the JSON nests deeper than {self.max_depth}", pos)
+        char = text[pos : pos + 1]
+        if char == "{":
+            return self.obj(pos, depth)
+        if char == "[":
+            node = JsonNode([], pos, pos)
+            pos = self.space(pos + 1)
+            if text.startswith("]", pos):
+                node.end = pos + 1
+                return node
+            while True:
+                item = self.value(self.space(pos), depth + 1)
+                node.value.append(item.value)
+                pos = self.space(item.end)
+                if text.startswith("]", pos):
+                    node.end = pos + 1
+                    return node
+                pos = self.expect(",", pos)
+        if char == '"':
+            return self.string(pos)
+        for word, literal in _LITERALS.items():
+            if text.startswith(word, pos):
+                return JsonNode(literal, pos, pos + len(word))
+        match = _NUMBER.match(text, pos)
+        if match is None:
+            raise self.fail(f"expected a JSON value, found {text[pos : pos + 20]!r}", pos)
+        return JsonNode(json.loads(match.group()), pos, match.end())
+
+    def string(self, pos: int) -> JsonNode:
+        try:
+            value, end = scanstring(self.text, pos + 1, True)
+        except json.JSONDecodeError as exc:
+            raise self.fail(f"bad JSON string: {exc.msg}", exc.pos) from None
+        return JsonNode(value, pos, end)
+
+    def obj(self, pos: int, depth: int) -> JsonNode:
+        text = self.text
+        node = JsonNode({}, pos, pos)
+        pos = self.space(pos + 1)
+        if text.startswith("}", pos):
+            node.end = pos + 1
+            return node
+        while True:
+            if not text.startswith('"', pos):
+                raise self.fail("expected a quoted key", pos)
+            key = self.string(pos)
+            value = self.value(self.space(self.expect(":", self.space(key.end))), depth + 1)
+            node.members.append((key.value, pos, value))
+            node.value[key.value] = value.value
+            pos = self.space(value.end)
+            if text.startswith("}", pos):
+                node.end = pos + 1
+                return node
+            pos = self.space(self.expect(",", pos))
+
+    def expect(self, char: str, pos: int) -> int:
+        if not self.text.startswith(char, pos):
+            raise self.fail(f"expected {char!r}, found {self.text[pos : pos + 20]!r}", pos)
+        return pos + 1
+
+
+def read_json(text: str, max_depth: int) -> JsonNode:
+    """The document's root value with spans; FileFormatError for anything that is not JSON."""
+    reader = _Reader(text, max_depth)
+    start = reader.space(0)
+    root = reader.value(start, 0)
+    if reader.space(root.end) != len(text):
+        raise reader.fail("text after the JSON value", root.end)
+    return root
+
+
+@dataclass(frozen=True, slots=True)
+class JsonStyle:
+    """How the file lays JSON out, so inserted values look like their neighbours."""
+
+    indent: str = "  "
+    colon: str = " : "
+    newline: str = "\n"
+    ascii_only: bool = False
+    escape_slash: bool = False
+
+
+def style_of(text: str) -> JsonStyle:
+    """The indentation, separator and escaping habits of a JSON document."""
+    indent = re.search(r"\n([ \t]+)\S", text)
+    colon = re.search(r'"([ \t]*:[ \t]*)["{\[0-9tfn-]', text)
+    return JsonStyle(
+        indent=indent.group(1) if indent else "  ",
+        colon=colon.group(1) if colon else " : ",
+        newline="\r\n" if "\r\n" in text else "\n",
+        ascii_only=text.isascii() and "\\u" in text,
+        escape_slash="\\/" in text,
+    )
+
+
+def dump(value: Any, style: JsonStyle, level: str) -> str:
+    """`value` laid out as the file lays out objects (keys sorted, as Xcode writes them),
+    its members one `indent` deeper than `level`."""
+    nl = style.newline
+    if isinstance(value, dict):
+        if not value:
+            return "{" + nl + nl + level + "}"
+        inner = level + style.indent
+        parts = [
+            f"{inner}{_string(k, style)}{style.colon}{dump(v, style, inner)}"
+            for k, v in sorted(value.items())
+        ]
+        return "{" + nl + ("," + nl).join(parts) + nl + level + "}"
+    if isinstance(value, str):
+        return _string(value, style)
+    return json.dumps(value)
+
+
+def _string(text: str, style: JsonStyle) -> str:
+    out = json.dumps(text, ensure_ascii=style.ascii_only)
+    return out.replace("/", "\\/") if style.escape_slash else out
