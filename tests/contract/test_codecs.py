@@ -135,3 +135,13 @@ def test_plural_units_get_the_targets_categories(name: str, path: Path) -> None:
         for unit in again:
             if unit.plural is not None:
                 assert cats <= set(unit.plural), (locale, unit.id, unit.plural)
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_registry_extension_table_matches_each_codec(name: str) -> None:
+    codec = registry.get(name)
+    assert codec.name == name
+    for extension in codec.extensions:
+        assert name in registry.EXTENSIONS[extension], (name, extension)
+    listed = {ext for ext, names in registry.EXTENSIONS.items() if name in names}
+    assert listed <= set(codec.extensions), (name, listed)

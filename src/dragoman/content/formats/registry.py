@@ -28,8 +28,26 @@ CODECS: dict[str, str] = {
     "ts": "dragoman.content.formats.qt:QtTsCodec",
     "csv": "dragoman.content.formats.csvfile:CsvCodec",
 }
-# Formats that share an extension: sniffed in this order, the last one is the fallback.
-_SHARED = {".xml": ("android", "resx", "xliff"), ".json": ("i18next", "json")}
+# Extension -> candidate formats, sniffed in order, the last one the fallback; kept here so
+# that picking a codec imports only that codec (a contract test checks the codecs agree).
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    ".json": ("i18next", "json"),
+    ".arb": ("arb",),
+    ".yml": ("yaml",),
+    ".yaml": ("yaml",),
+    ".po": ("po",),
+    ".pot": ("pot",),
+    ".properties": ("properties",),
+    ".strings": ("strings",),
+    ".stringsdict": ("stringsdict",),
+    ".xcstrings": ("xcstrings",),
+    ".xml": ("android", "resx", "xliff"),
+    ".xlf": ("xliff",),
+    ".xliff": ("xliff",),
+    ".resx": ("resx",),
+    ".ts": ("ts",),
+    ".csv": ("csv",),
+}
 _HEAD = 4096
 
 
@@ -57,19 +75,13 @@ def for_file(filename: str | None, data: bytes, override: str | None = None) -> 
     if override:
         return get(override)
     suffix = PurePosixPath(filename or "").suffix.lower()
-    head = data[:_HEAD]
-    if suffix in _SHARED:
-        candidates = _SHARED[suffix]
+    candidates = EXTENSIONS.get(suffix)
+    if candidates:
+        head = data[:_HEAD]
         for name in candidates[:-1]:
             if get(name).sniff(head):
                 return get(name)
         return get(candidates[-1])
-    for name in CODECS:
-        if name == "structured":
-            continue
-        codec = get(name)
-        if suffix and suffix in codec.extensions:
-            return codec
     raise UnsupportedFormatError(
         f"cannot tell the format of {filename or 'the upload'!r} from its extension "
         f"{suffix or '(none)'!r}; name one of: {', '.join(names())}",
