@@ -147,16 +147,11 @@ class QtTsCodec(Codec):
 
     def output_filename(self, filename: str | None, source_locale: str, target_locale: str) -> str:
         """`app_en.ts` -> `app_es.ts`; a name without a locale gets `_<target>` (Qt's habit)."""
-        name = filename or "translations.ts"
-        out = locale_filename(name, source_locale, target_locale)
-        if out.endswith(f".{target_locale}.ts") and not PurePosixPath(name).stem.endswith(
-            f".{source_locale}"
-        ):
-            path = PurePosixPath(name)
-            return str(
-                path.with_name(f"{path.stem}_{target_locale.replace('-', '_')}{path.suffix}")
-            )
-        return out
+        path = PurePosixPath(filename or "translations.ts")
+        out = locale_filename(path.name, source_locale, target_locale)
+        if out == f"{path.stem}.{target_locale}{path.suffix}":
+            out = f"{path.stem}_{target_locale.replace('-', '_')}{path.suffix}"
+        return str(path.parent / out)
 
 
 def _text(doc: _xml.XmlDoc, node: _xml.Node | None) -> str:

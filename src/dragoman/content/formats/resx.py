@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from dragoman.content.formats import _xml
-from dragoman.content.formats.base import Codec
+from dragoman.content.formats.base import Codec, locale_filename
 from dragoman.content.model import Extraction, Limits, Unit
 from dragoman.errors import FileFormatError
 
@@ -76,3 +77,8 @@ class ResxCodec(Codec):
             if unit.target != source:
                 edits.set_inner(node, _xml.escape_inner(unit.target, markup, sk.doc.newline))
         return edits.render()
+
+    def output_filename(self, filename: str | None, source_locale: str, target_locale: str) -> str:
+        """`Resources.resx` -> `Resources.es.resx`, in the same folder (.NET satellite naming)."""
+        path = PurePosixPath(filename or "Resources.resx")
+        return str(path.parent / locale_filename(path.name, source_locale, target_locale))

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from dragoman.content.formats import _xml
-from dragoman.content.formats.base import Codec
+from dragoman.content.formats.base import Codec, locale_filename
 from dragoman.content.model import Extraction, Limits, Unit
 from dragoman.errors import FileFormatError
 
@@ -122,6 +123,11 @@ class XliffCodec(Codec):
                 for file in sk.files:
                     edits.set_attrs(file, {"target-language": target_locale})
         return edits.render()
+
+    def output_filename(self, filename: str | None, source_locale: str, target_locale: str) -> str:
+        """`messages.en.xlf` -> `messages.es.xlf`, in the same folder."""
+        path = PurePosixPath(filename or "messages.xlf")
+        return str(path.parent / locale_filename(path.name, source_locale, target_locale))
 
 
 def _descend(node: _xml.Node, leaf: str, translate: bool) -> Iterator[tuple[_xml.Node, bool]]:
