@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dragoman.cli import admin, client_commands, demo, server, webhooks, worker
+from dragoman.cli import admin, client_commands, demo, server, translate, webhooks, worker
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 server.register(app)
@@ -12,4 +12,5 @@ worker.register(app)
 admin.register(app)
 client_commands.register(app)
 demo.register(app)
+translate.register(app)
 webhooks.register(app)

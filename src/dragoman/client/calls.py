@@ -28,9 +28,14 @@ class Call:
     params: dict[str, Any] = field(default_factory=dict)
     json: Any = None
     pick: str | None = None
+    files: dict[str, tuple[str, bytes]] | None = None  # multipart upload
+    data: dict[str, str] | None = None  # multipart text fields
+    raw: bool = False  # the answer is a file: return (filename, bytes)
 
     def read(self, response: httpx.Response) -> Any:
         """The answer's JSON (or `pick` of it), or DragomanAPIError for an error status."""
+        if self.raw and response.status_code < 400:
+            return _filename(response), response.content
         try:
             body = response.json()
         except ValueError:
@@ -93,3 +98,42 @@ def create_engine(
         "isDefault": default,
     }
     return Call("POST", "/engines", json=body)
+
+
+def _filename(response: httpx.Response) -> str:
+    """The file name a download's Content-Disposition carries (RFC 6266 `filename*`)."""
+    from email.message import Message
+    from urllib.parse import unquote
+
+    message = Message()
+    message["content-disposition"] = response.headers.get("content-disposition", "")
+    name = message.get_filename() or "translated"
+    return unquote(name)
+
+
+def submit_file(
+    filename: str,
+    content: bytes,
+    *,
+    source: str,
+    targets: Sequence[str],
+    format: str | None = None,
+    callback_url: str | None = None,
+    idempotency_key: str | None = None,
+    engine_id: str | None = None,
+) -> Call:
+    fields = {"sourceLocale": source, "targetLocales": ",".join(targets)}
+    optional = {
+        "format": format,
+        "callbackUrl": callback_url,
+        "idempotencyKey": idempotency_key,
+        "engineId": engine_id,
+    }
+    fields.update({k: v for k, v in optional.items() if v is not None})
+    return Call(
+        "POST", "/jobs/localization/files", files={"file": (filename, content)}, data=fields
+    )
+
+
+def download(job_id: str) -> Call:
+    return Call("GET", f"/jobs/localization/{job_id}/file", raw=True)

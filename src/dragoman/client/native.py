@@ -4,8 +4,10 @@ differs between them (what each call sends and reads lives in `calls.py`)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 
 from dragoman.client import calls
@@ -42,8 +44,29 @@ class Client:
 
     def _do(self, call: Call) -> Any:
         return call.read(
-            self._http.request(call.method, call.path, params=call.params, json=call.json)
+            self._http.request(
+                call.method,
+                call.path,
+                params=call.params,
+                json=call.json,
+                files=call.files,
+                data=call.data,
+            )
         )
+
+    def submit_file(
+        self, path: str | Path, *, content: bytes | None = None, **options: Any
+    ) -> dict[str, Any]:
+        """Upload an i18n file (`source=` a tag or "auto", `targets=`, optional `format=`,
+        `callback_url=`, `idempotency_key=`, `engine_id=`); returns the 202 body."""
+        data = Path(path).read_bytes() if content is None else content
+        result: dict[str, Any] = self._do(calls.submit_file(Path(path).name, data, **options))
+        return result
+
+    def download(self, job_id: str) -> tuple[str, bytes]:
+        """A completed file job's translated file: its conventional name and bytes."""
+        result: tuple[str, bytes] = self._do(calls.download(job_id))
+        return result
 
     def submit(self, data: Mapping[str, Any], **options: Any) -> dict[str, Any]:
         """Create a job group (`source=`, `targets=`, optional `hints=`, `callback_url=`,
@@ -110,9 +133,28 @@ class AsyncClient:
         await self._http.aclose()
 
     async def _do(self, call: Call) -> Any:
-        response = await self._http.request(call.method, call.path, params=call.params,
-                                            json=call.json)  # fmt: skip
+        response = await self._http.request(
+            call.method,
+            call.path,
+            params=call.params,
+            json=call.json,
+            files=call.files,
+            data=call.data,
+        )
         return call.read(response)
+
+    async def submit_file(
+        self, path: str | Path, *, content: bytes | None = None, **options: Any
+    ) -> dict[str, Any]:
+        if content is None:
+            content = await anyio.Path(path).read_bytes()
+        data = content
+        result: dict[str, Any] = await self._do(calls.submit_file(Path(path).name, data, **options))
+        return result
+
+    async def download(self, job_id: str) -> tuple[str, bytes]:
+        result: tuple[str, bytes] = await self._do(calls.download(job_id))
+        return result
 
     async def submit(self, data: Mapping[str, Any], **options: Any) -> dict[str, Any]:
         result: dict[str, Any] = await self._do(calls.submit(data, **options))
