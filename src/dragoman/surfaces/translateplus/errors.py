@@ -1,0 +1,82 @@
+"""TranslatePlus's error shape, `{"detail": message}`, applied to every route through its
+route class (the one place errors map to HTTP for this surface)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
+
+from dragoman.errors import DragomanError
+
+log = logging.getLogger(__name__)
+
+# Core field names -> the names a TranslatePlus client sent (`format` is left alone: it is
+# also an ordinary word in messages).
+FIELD_NAMES = {
+    "source_locale": "source_language",
+    "target_locales": "target_languages",
+    "callback_url": "webhook_url",
+    # Native names that some core messages still carry.
+    "sourceLocale": "source_language",
+    "targetLocales": "target_languages",
+    "callbackUrl": "webhook_url",
+}
+_CORE_NAME = re.compile(r"\b(" + "|".join(FIELD_NAMES) + r")\b")
+
+
+def detail_response(
+    status: int, message: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """`{"detail": message}` with `status`."""
+    return JSONResponse({"detail": message}, status_code=status, headers=headers)
+
+
+def surface_message(message: str) -> str:
+    """A core message in this surface's vocabulary (`target_locales` -> `target_languages`)."""
+    return _CORE_NAME.sub(lambda found: FIELD_NAMES[found.group(1)], message)
+
+
+def _validation_detail(exc: RequestValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "Invalid request."
+    first = errors[0]
+    name = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path", "header"))
+    if first.get("type") == "missing":
+        return f"{name} is required."
+    return f"{name}: {first.get('msg', 'invalid value')}"
+
+
+class TranslatePlusRoute(APIRoute):
+    """Renders Dragoman errors, validation errors and HTTP errors as `{"detail": ...}`."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except DragomanError as exc:
+                if exc.status_code >= 500:
+                    log.exception("server error")
+                    return detail_response(500, "Internal server error.")
+                headers = None
+                retry_after = exc.extra.get("retry_after")
+                if exc.status_code == 429 and retry_after is not None:
+                    # The official client sleeps `int(Retry-After)` seconds before retrying.
+                    headers = {"Retry-After": str(max(1, round(float(retry_after))))}
+                return detail_response(exc.status_code, surface_message(exc.message), headers)
+            except RequestValidationError as exc:
+                return detail_response(422, _validation_detail(exc))
+            except HTTPException as exc:
+                return detail_response(exc.status_code, str(exc.detail), exc.headers)
+
+        return route
