@@ -190,7 +190,7 @@ def read_entries(lines: list[str], max_entries: int) -> list[Entry]:
         nonlocal current
         if b.fields:
             entries.append(b.build())
-            if len(entries) > max_entries:
+            if len(entries) > max_entries + 1:  # the header is not a message
                 raise FileFormatError(f"more than {max_entries} messages")
         b.reset()
         current = None

@@ -66,7 +66,7 @@ class PoCodec(Codec):
             raise FileFormatError(f"the file is not valid {encoding}", line=line) from None
         bom = text.startswith(_BOM)
         lines = (text[1:] if bom else text).split("\n")
-        entries = read_entries(lines, limits.max_units + 1)
+        entries = read_entries(lines, limits.max_units)
         header = entries[0] if entries and entries[0].is_header else None
         messages = tuple(entries[1:] if header else entries)
         head = hdr.fields(header.msgstr[0]) if header else {}
