@@ -1,0 +1,279 @@
+"""A JSON token scanner that records where each string value and object member lies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from json import JSONDecodeError
+from json.decoder import scanstring  # type: ignore[attr-defined]  # the C scanner, untyped
+
+from dragoman.content.model import Limits
+from dragoman.errors import FileFormatError, PayloadTooLargeError
+
+JsonPath = tuple[str | int, ...]
+
+_NOT_WS = re.compile(r"[^ \t\n\r]")
+_SCALAR = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null")
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A string value: its path, the span of its quoted token and its decoded text."""
+
+    path: JsonPath
+    start: int
+    end: int
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One `"key": value` of an object, with the offsets a re-layout needs."""
+
+    key: str
+    lead: int  # just after the `{` or `,` before it
+    key_start: int
+    key_end: int
+    value_start: int
+    value_end: int
+    end: int  # the `,` or `}` after it (and its trailing whitespace)
+    leaf: int  # index of its string value in `Scan.leaves`, -1 for other values
+
+
+@dataclass(frozen=True, slots=True)
+class Obj:
+    """A non-empty object: its path, where its interior ends and its members."""
+
+    path: JsonPath
+    close: int  # index of its `}`
+    members: tuple[Member, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """Every string value in document order and, when asked for, every object's members."""
+
+    leaves: tuple[Leaf, ...]
+    objects: tuple[Obj, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A decoded file and what it takes to encode it back to the same bytes."""
+
+    text: str
+    bom: bytes
+    encoding: str
+
+    def encode(self, text: str) -> bytes:
+        return self.bom + text.encode(self.encoding, "surrogatepass")
+
+
+def decode(data: bytes, limits: Limits, what: str = "file") -> Text:
+    """The file's text (UTF-8, or UTF-16 with a byte order mark); refuses binary junk."""
+    if len(data) > limits.max_bytes:
+        raise PayloadTooLargeError(
+            f"the {what} is larger than the limit of {limits.max_bytes} bytes"
+        )
+    bom, encoding = b"", "utf-8"
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            bom, encoding = mark, name
+            break
+    try:
+        text = data[len(bom) :].decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileFormatError(
+            f"the {what} is not valid {encoding.upper()}: {exc.reason}", line=line
+        ) from None
+    if "\x00" in text:
+        raise FileFormatError(
+            f"the {what} holds NUL characters (binary data?)",
+            line=line_of(text, text.index("\x00")),
+        )
+    return Text(text, bom, encoding)
+
+
+def _skip(text: str, i: int) -> int:
+    """The offset of the first non-whitespace character at or after `i`."""
+    match = _NOT_WS.search(text, i)
+    return match.start() if match else len(text)
+
+
+def line_of(text: str, pos: int) -> int:
+    """The 1-based line number of offset `pos`."""
+    return text.count("\n", 0, pos) + 1
+
+
+class _Frame:
+    """An open container while scanning; for objects, the member being read."""
+
+    __slots__ = ("is_obj", "key", "key_end", "key_start", "lead", "members", "path", "value_start")
+
+    def __init__(self, is_obj: bool, path: JsonPath, lead: int) -> None:
+        self.is_obj = is_obj
+        self.path = path
+        self.members: list[Member] = []
+        self.lead = lead
+        self.key = ""
+        self.key_start = self.key_end = self.value_start = lead
+
+
+def scan(text: str, limits: Limits, *, members: bool = False) -> Scan:
+    """Scan `text` as one JSON object or array; raise FileFormatError at the first fault."""
+    try:
+        return _Scanner(text, limits, members).run()
+    except JSONDecodeError as exc:
+        raise FileFormatError(f"invalid JSON: {exc.msg}", line=line_of(text, exc.pos)) from None
+
+
+class _Scanner:
+    """An iterative scanner (no recursion, so depth is bounded by Limits, not the stack)."""
+
+    def __init__(self, text: str, limits: Limits, members: bool) -> None:
+        self.text = text
+        self.limits = limits
+        self.want_members = members
+        self.leaves: list[Leaf] = []
+        self.objects: list[Obj] = []
+
+    def fail(self, why: str, pos: int) -> FileFormatError:
+        return FileFormatError(f"invalid JSON: {why}", line=line_of(self.text, pos))
+
+    def run(self) -> Scan:
+        text, skip, leaves = self.text, _skip, self.leaves
+        n = len(text)
+        i = skip(text, 0)
+        if i == n:
+            raise self.fail("the file is empty", i)
+        if text[i] not in "{[":
+            raise self.fail("a locale file must hold an object or an array", i)
+        stack: list[_Frame] = []
+        path: JsonPath = ()
+        while True:
+            # Read one value at `i`; containers push a frame and go on to their first value.
+            c = text[i] if i < n else ""
+            if c == '"':
+                value, j = scanstring(text, i + 1, True)
+                leaves.append(Leaf(path, i, j, value))
+                if len(leaves) > self.limits.max_units:
+                    raise PayloadTooLargeError(
+                        f"the file holds more than the limit of {self.limits.max_units} strings"
+                    )
+                i = j
+            elif c in ("{", "["):
+                if len(stack) >= self.limits.max_depth:
+                    raise self.fail(
+                        f"nested deeper than the limit of {self.limits.max_depth} levels", i
+                    )
+                j = skip(text, i + 1)
+                if text.startswith("}" if c == "{" else "]", j):
+                    i = j + 1  # an empty container holds nothing to record
+                else:
+                    frame = _Frame(c == "{", path, i + 1)
+                    stack.append(frame)
+                    if frame.is_obj:
+                        i = self.key(frame, j)
+                        path = (*frame.path, frame.key)
+                    else:
+                        i = j
+                        path = (*frame.path, 0)
+                    continue
+            else:
+                match = _SCALAR.match(text, i)
+                if match is None:
+                    raise self.fail("expected a value" if c else "unexpected end of file", i)
+                i = match.end()
+            # The value is done: read `,` or the closing bracket, as many levels up as close.
+            while stack:
+                frame = stack[-1]
+                value_end = i
+                i = skip(text, i)
+                c = text[i] if i < n else ""
+                if frame.is_obj and c in (",", "}") and self.want_members:
+                    is_string = text[frame.value_start] == '"'
+                    frame.members.append(
+                        Member(
+                            frame.key,
+                            frame.lead,
+                            frame.key_start,
+                            frame.key_end,
+                            frame.value_start,
+                            value_end,
+                            i,
+                            len(leaves) - 1 if is_string else -1,
+                        )
+                    )
+                if c == ",":
+                    if frame.is_obj:
+                        frame.lead = i + 1
+                        i = self.key(frame, skip(text, i + 1))
+                        path = (*frame.path, frame.key)
+                    else:
+                        last = path[-1]
+                        assert isinstance(last, int)
+                        path = (*frame.path, last + 1)
+                        i = skip(text, i + 1)
+                    break
+                if c != ("}" if frame.is_obj else "]"):
+                    expected = "',' or '}'" if frame.is_obj else "',' or ']'"
+                    raise self.fail(f"expected {expected}" if c else "unexpected end of file", i)
+                stack.pop()
+                if frame.is_obj and self.want_members:
+                    self.objects.append(Obj(frame.path, i, tuple(frame.members)))
+                path = frame.path
+                i += 1
+            else:
+                end = skip(text, i)
+                if end != n:
+                    raise self.fail("extra data after the top-level value", end)
+                return Scan(tuple(leaves), tuple(self.objects))
+
+    def key(self, frame: _Frame, i: int) -> int:
+        """Read `"key":` at `i` into `frame`; return where its value starts."""
+        text = self.text
+        if not text.startswith('"', i):
+            raise self.fail("expected a key in double quotes", i)
+        frame.key, frame.key_end = scanstring(text, i + 1, True)
+        frame.key_start = i
+        j = _skip(text, frame.key_end)
+        if not text.startswith(":", j):
+            raise self.fail("expected ':' after a key", j)
+        frame.value_start = _skip(text, j + 1)
+        return frame.value_start
+
+
+def key_path(path: JsonPath) -> str:
+    """A unit id for a path: `home.title`, `menu.items[2].label`, `[0].name`."""
+    out: list[str] = []
+    for key in path:
+        if isinstance(key, int):
+            out.append(f"[{key}]")
+        else:
+            out.append(f".{key}" if out else key)
+    return "".join(out)
+
+
+def breadcrumbs(path: JsonPath) -> tuple[str, ...]:
+    """The keys along a path (array indexes left out), as context for the translator."""
+    return tuple(k for k in path if isinstance(k, str))
+
+
+def unique(ids: list[str]) -> list[str]:
+    """The ids made unique in order: a repeated id gets `#2`, `#3`, ... (duplicate keys)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for uid in ids:
+        candidate, n = uid, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{uid}#{n}"
+        seen.add(candidate)
+        out.append(candidate)
+    return out
