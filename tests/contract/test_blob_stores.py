@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import random
 import secrets
@@ -17,7 +18,7 @@ import httpx
 import pytest
 
 from dragoman.errors import NotFoundError, PayloadTooLargeError
-from dragoman.store.blobs.base import BlobRef, BlobStore
+from dragoman.store.blobs.base import BlobRef, BlobStore, read_chunks
 from dragoman.store.blobs.filesystem import FileSystemBlobStore
 from dragoman.store.blobs.memory import MemoryBlobStore
 from tests.s3server import CREDENTIALS, MotoS3Server, start_or_skip
@@ -115,6 +116,15 @@ def test_put_streams_chunks_and_counts_them(store: BlobStore) -> None:
     joined = b"".join(chunks)
     assert (ref.size, ref.sha256) == (len(joined), hashlib.sha256(joined).hexdigest())
     assert store.read("org_1/out/job_1/1") == joined
+
+
+def test_put_from_a_file_object(store: BlobStore) -> None:
+    data = secrets.token_bytes(2 * MiB + 512)
+    chunks = list(read_chunks(io.BytesIO(data)))
+    assert [len(c) for c in chunks] == [MiB, MiB, 512]
+    ref = store.put("org_1/src/file", iter(chunks))
+    assert ref == BlobRef("org_1/src/file", len(data), hashlib.sha256(data).hexdigest())
+    assert store.read("org_1/src/file") == data
 
 
 def test_empty_blob(store: BlobStore) -> None:
@@ -266,6 +276,9 @@ def test_url(store: BlobStore) -> None:
     query = parse_qs(urlsplit(url).query)
     assert query["X-Amz-Expires"] == ["60"]
     assert query["X-Amz-Signature"]
+    for ttl in (0, 7 * 24 * 3600 + 1):  # SigV4 allows a second to a week
+        with pytest.raises(ValueError):
+            store.url("org_1/out/job_1/1", ttl)
 
 
 def test_size_cap_stores_nothing(store: BlobStore) -> None:
@@ -388,3 +401,25 @@ def test_filesystem_hides_temporary_files_from_listing(tmp_path: Path) -> None:
     (store.root / "org_1/src/.tmp-inflight").write_bytes(b"partial")
     assert list(store.list_keys()) == ["org_1/src/a"]
     assert sorted(os.listdir(store.root / "org_1/src")) == [".tmp-inflight", "a"]
+
+
+def test_filesystem_put_survives_deletes_pruning_its_directories(tmp_path: Path) -> None:
+    store = FileSystemBlobStore(tmp_path / "blobs")
+    errors: list[BaseException] = []
+
+    def churn(name: str) -> None:
+        # Each delete prunes org_1/src and org_1 when they empty, under the other's puts.
+        try:
+            for i in range(150):
+                store.put_bytes(f"org_1/src/{name}{i}", b"x")
+                store.delete(f"org_1/src/{name}{i}")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=churn, args=(name,)) for name in "abc"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert files_under(store.root) == []

@@ -6,7 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from dragoman.store.blobs.base import BlobRef, BlobStore, validate_key, validate_prefix
+from dragoman.store.blobs.base import (
+    BlobRef,
+    BlobStore,
+    read_chunks,
+    validate_key,
+    validate_prefix,
+)
 
 if TYPE_CHECKING:
     from dragoman.settings import Settings
@@ -17,6 +23,7 @@ __all__ = [
     "blob_store_from_settings",
     "blob_store_from_url",
     "filesystem_root",
+    "read_chunks",
     "validate_key",
     "validate_prefix",
 ]

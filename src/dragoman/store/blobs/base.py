@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 from dragoman.errors import PayloadTooLargeError
 
+CHUNK_SIZE = 1024 * 1024
 # S3's own limit on key length; the other stores keep to it so a key works everywhere.
 MAX_KEY_BYTES = 1024
 # Printable ASCII without space and backslash: one spelling on every store and OS.
@@ -82,6 +83,12 @@ class Hasher:
         return BlobRef(key=key, size=self.size, sha256=self._sha.hexdigest())
 
 
+def read_chunks(stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """The bytes of a readable file object (an upload's spooled file) in chunks, for `put`."""
+    while chunk := stream.read(chunk_size):
+        yield chunk
+
+
 class BlobStore(ABC):
     """Stores blobs under keys like `{org}/src/{artifact}` and `{org}/out/{job}/{attempt}`.
 
@@ -102,7 +109,8 @@ class BlobStore(ABC):
 
     @abstractmethod
     def open(self, key: str) -> BinaryIO:
-        """A readable file object streaming the blob; NotFoundError when there is none."""
+        """A readable file object streaming the blob (close it: `with store.open(key) as f`);
+        NotFoundError when there is none."""
 
     def read(self, key: str) -> bytes:
         """The whole blob in memory (small blobs only); NotFoundError when there is none."""

@@ -39,7 +39,8 @@ class FileSystemBlobStore(BlobStore):
     renames it into place, so a reader or a crash sees the old blob or the new, never a part.
 
     A key cannot also be a folder of other keys here (`a/b` and `a/b/c`); Dragoman's key
-    scheme never asks for that."""
+    scheme never asks for that. A put racing a delete_prefix of its own folder may fail
+    (its temporary file is deleted too); it never leaves a blob behind half-written."""
 
     name = "filesystem"
 
@@ -63,12 +64,13 @@ class FileSystemBlobStore(BlobStore):
             _fsync_dir(path.parent)
 
     def _temp_file(self, directory: Path) -> tuple[int, str]:
-        # A concurrent delete_prefix may remove an empty directory between our mkdir and
-        # mkstemp; making it again is enough, since a directory holding a file is never removed.
+        # A concurrent delete or delete_prefix may remove an empty directory between our
+        # mkdir and mkstemp; making it again is enough, since a directory holding a file is
+        # never removed.
         attempts = 5
         while True:
-            self._make_dirs(directory)
             try:
+                self._make_dirs(directory)
                 return tempfile.mkstemp(prefix=TEMP_PREFIX, dir=directory)
             except FileNotFoundError:
                 attempts -= 1

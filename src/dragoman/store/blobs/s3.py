@@ -20,6 +20,7 @@ from dragoman.store.blobs.base import (
 
 PART_SIZE = 8 * 1024 * 1024
 MIN_PART_SIZE = 5 * 1024 * 1024  # S3 refuses smaller parts, except the last one
+MAX_URL_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs live a week at most
 DELETE_BATCH = 1000  # the most keys one DeleteObjects call takes
 _MISSING = {"NoSuchKey", "404", "NotFound"}
 
@@ -215,6 +216,8 @@ class S3BlobStore(BlobStore):
 
     def url(self, key: str, ttl_seconds: int) -> str | None:
         name = self._name(validate_key(key))
+        if not 1 <= ttl_seconds <= MAX_URL_SECONDS:
+            raise ValueError(f"a presigned URL lives 1 to {MAX_URL_SECONDS} seconds")
         return cast(
             str,
             self._client.generate_presigned_url(
