@@ -61,6 +61,8 @@ def env_for(database_url: str, workdir: Path, **extra: str) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
         "DRAGOMAN_DATA_DIR": str(workdir),
         "DRAGOMAN_DATABASE_URL": database_url,
+        # Every process of a benchmark runs on this one machine: the blob path is shared.
+        "DRAGOMAN_BLOB_PATH_SHARED": "true",
     }
     env.pop("DRAGOMAN_BROKER_URL", None)
     env.update(extra)

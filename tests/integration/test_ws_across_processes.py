@@ -34,6 +34,7 @@ def test_ws_on_api_process_sees_events_from_a_separate_worker(
         "DRAGOMAN_DATA_DIR": str(tmp_path / "data"),
         "DRAGOMAN_DATABASE_URL": postgres_databases.fresh(),
         "DRAGOMAN_BROKER_URL": f"redis://127.0.0.1:6379/{db_number}",
+        "DRAGOMAN_BLOB_PATH_SHARED": "true",  # both processes run on this machine
         "DRAGOMAN_BROKER_QUEUE": f"ws-test-{secrets.token_hex(4)}",
         "DRAGOMAN_DEFAULT_ENGINE_PROVIDER": "pseudo",
         # Polling so slow that only the Redis wake-ups can deliver within the test's wait.
