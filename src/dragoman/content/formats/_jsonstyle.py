@@ -8,14 +8,11 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-# `\uXXXX` escapes of characters past ASCII, of `<`, `>`, `&`, and `\/`, each only where the
-# backslash itself is not escaped.
-_ODD = r"(?<!\\)(?:\\\\)*"
-_NON_ASCII_ESCAPE = re.compile(_ODD + r"\\u(?!00[0-7])[0-9a-fA-F]{4}")
-_UPPER_HEX = re.compile(_ODD + r"\\u[0-9A-F]{0,3}[A-F][0-9A-F]{0,3}(?![0-9a-fA-F])")
-_HTML_ESCAPE = re.compile(_ODD + r"\\u00(?:3[cCeE]|26)")
-_SLASH_ESCAPE = re.compile(_ODD + r"\\/")
+# A run of backslashes before `u` + 4 hex digits, or before `/`: an escape when the run is odd.
+_U_ESCAPE = re.compile(r"(\\+)u([0-9a-fA-F]{4})")
+_SLASH_ESCAPE = re.compile(r"(\\+)/")
 _LOWER_U = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9a-f]{4})")
+_HTML = frozenset({"003c", "003e", "0026"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +27,16 @@ class Style:
     @classmethod
     def of(cls, text: str) -> Style:
         """The style of a whole file: it escapes non-ASCII only if it never writes it raw."""
-        escapes = _NON_ASCII_ESCAPE.search(text) is not None
+        # The `in` tests are quick and spare most files the regex scans.
+        escapes = _U_ESCAPE.finditer(text) if "\\u" in text else ()
+        digits = [m.group(2) for m in escapes if len(m.group(1)) % 2]
+        slashes = _SLASH_ESCAPE.finditer(text) if "\\/" in text else ()
+        slash = any(len(m.group(1)) % 2 for m in slashes)
         return cls(
-            ascii=escapes and text.isascii(),
-            upper_hex=_UPPER_HEX.search(text) is not None,
-            slash=_SLASH_ESCAPE.search(text) is not None,
-            html=_HTML_ESCAPE.search(text) is not None,
+            ascii=any(int(d, 16) >= 0x80 for d in digits) and text.isascii(),
+            upper_hex=any(not d.isdigit() and d.isupper() for d in digits),
+            slash=slash,
+            html=any(d.lower() in _HTML for d in digits),
         )
 
     def quote(self, value: str) -> str:
