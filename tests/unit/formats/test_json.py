@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dragoman.content.formats import registry
 from dragoman.content.formats.jsonfile import I18nextCodec, JsonCodec
@@ -195,3 +197,29 @@ def test_output_filename_swaps_the_locale() -> None:
     assert CODEC.output_filename("en.json", "en", "es") == "es.json"
     assert CODEC.output_filename("messages_en.json", "en", "pt-BR") == "messages_pt_BR.json"
     assert CODEC.output_filename("strings.json", "en", "fr") == "strings.fr.json"
+
+
+_JSON_TREES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(
+    tree=st.dictionaries(st.text(max_size=6), _JSON_TREES, max_size=5) | st.lists(_JSON_TREES),
+    indent=st.sampled_from([None, 2, "\t"]),
+    ascii_only=st.booleans(),
+    target=st.text(max_size=8),
+)
+def test_any_document_renders_to_the_same_tree_with_its_strings_replaced(
+    tree: object, indent: int | str | None, ascii_only: bool, target: str
+) -> None:
+    data = json.dumps(tree, indent=indent, ensure_ascii=ascii_only).encode()
+    extraction = _parse(data)
+    assert _render(extraction, {}) == data
+    out = _render(extraction, {u.id: target + u.source for u in extraction.units})
+    assert _shape(json.loads(out)) == _shape(tree)
+    assert [u.source for u in _parse(out).units] == [target + u.source for u in extraction.units]

@@ -153,3 +153,17 @@ def test_sniff_looks_for_plural_suffixes_in_the_head() -> None:
     assert CODEC.sniff(b'{\n  "files": {\n    "uploaded_one": "x"')
     assert CODEC.sniff(b'{"count_other" : "x"}')
     assert not CODEC.sniff(b'{"someone": "x", "other": "y"}')
+
+
+def test_nested_objects_that_both_change_shape_render_valid_json() -> None:
+    data = (
+        b'{\n  "a_one": "x",\n  "a_other": "xs",\n  "inner": {\n    "b_one": "y",\n'
+        b'    "b_other": "ys",\n    "deeper": {"c_one": "z", "c_other": "zs"}\n  }\n}\n'
+    )
+    for locale, cats in (("ja", {"other"}), ("ar", {"zero", "one", "two", "few", "many", "other"})):
+        out = _render(_parse(data), locale)
+        tree = json.loads(out)
+        assert {k.split("_")[1] for k in tree if k.startswith("a_")} == cats
+        assert {k.split("_")[1] for k in tree["inner"] if k.startswith("b_")} == cats
+        assert {k.split("_")[1] for k in tree["inner"]["deeper"]} == cats
+        assert tree["inner"]["deeper"]["c_other"] == f"{locale}:other zs"
