@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from dragoman.settings import Settings
-from dragoman.store.tables import events, job_groups
+from dragoman.store.tables import artifacts, events, job_groups
 from dragoman.timefmt import utcnow
-from dragoman.worker.retention import apply_retention
+from dragoman.worker.retention import apply_retention, collect_orphan_outputs
 from tests.apptools import running_api
 
 BODY = {"sourceLocale": "en", "targetLocales": ["de"], "data": {"t": "Hello"},
@@ -67,3 +68,72 @@ def test_unfinished_groups_keep_their_content(
         report = apply_retention(api.services.db, settings, utcnow() + timedelta(hours=2))
         assert report.contents == 0
         assert api.get(key, f"/jobs/localization/{created['jobs'][0]['id']}").status_code == 200
+
+
+def test_retention_deletes_file_blobs_with_their_rows(
+    database_url: str, settings_factory: Callable[..., Settings], tmp_path: Path
+) -> None:
+    settings = settings_factory(
+        database_url, retention_output_hours=1.0, retention_content_hours=2.0
+    )
+    po = Path(__file__).parent.parent / "fixtures" / "formats" / "po" / "django.po"
+    with running_api(settings) as api:
+        key = api.new_key()
+        groups = []
+        for _ in range(2):
+            response = api.client.post(
+                "/jobs/localization/files",
+                headers={"X-API-Key": key},
+                files={"file": (po.name, po.read_bytes())},
+                data={"sourceLocale": "en", "targetLocales": "es,fr"},
+            )
+            assert response.status_code == 202, response.text
+            groups.append(api.wait_group(key, response.json()["groupId"]))
+        blobs_dir = settings.data_dir / "blobs"
+        assert len(_files(blobs_dir)) == 2 + 4  # two sources, four outputs
+        db, store = api.services.db, api.services.blobs
+
+        report = apply_retention(
+            db, settings, utcnow() + timedelta(hours=1, minutes=1), blobs=store
+        )
+        assert report.outputs == 4 and report.blobs == 4
+        assert len(_files(blobs_dir)) == 2
+        job_id = groups[0]["jobs"][0]["id"]
+        gone = api.client.get(f"/jobs/localization/{job_id}/file", headers={"X-API-Key": key})
+        assert gone.status_code == 404 and "expired" in gone.json()["error"]
+
+        report = apply_retention(db, settings, utcnow() + timedelta(hours=3), blobs=store)
+        assert report.contents == 2 and report.blobs == 2
+        assert _files(blobs_dir) == []
+        with db.read() as conn:
+            assert conn.execute(select(func.count()).select_from(artifacts)).scalar() == 0
+
+
+def test_orphaned_outputs_of_final_jobs_are_collected(
+    database_url: str, settings_factory: Callable[..., Settings]
+) -> None:
+    po = Path(__file__).parent.parent / "fixtures" / "formats" / "po" / "django.po"
+    with running_api(settings_factory(database_url)) as api:
+        key = api.new_key()
+        response = api.client.post(
+            "/jobs/localization/files",
+            headers={"X-API-Key": key},
+            files={"file": (po.name, po.read_bytes())},
+            data={"sourceLocale": "en", "targetLocales": "es"},
+        )
+        group = api.wait_group(key, response.json()["groupId"])
+        job_id = group["jobs"][0]["id"]
+        with api.services.db.read() as conn:
+            org_id = conn.execute(
+                select(job_groups.c.org_id).where(job_groups.c.id == group["groupId"])
+            ).scalar_one()
+        store = api.services.blobs
+        assert store is not None
+        store.put_bytes(f"{org_id}/out/{job_id}/9", b"a losing attempt's bytes")
+        assert collect_orphan_outputs(api.services.db, store, org_id) == 1
+        assert store.exists(f"{org_id}/out/{job_id}/1")
+        assert not store.exists(f"{org_id}/out/{job_id}/9")
+
+
+def _files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []

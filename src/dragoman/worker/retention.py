@@ -11,8 +11,9 @@ from sqlalchemy import Column, ColumnElement, Table, delete, exists, select, upd
 
 from dragoman.core.status import FINAL
 from dragoman.settings import Settings
+from dragoman.store.blobs.base import BlobStore
 from dragoman.store.db import Database
-from dragoman.store.tables import events, job_groups, jobs, webhook_deliveries
+from dragoman.store.tables import artifacts, events, job_groups, jobs, webhook_deliveries
 from dragoman.timefmt import utcnow
 
 BATCH = 1000
@@ -28,6 +29,7 @@ class RetentionReport:
     idempotency_keys: int = 0
     events: int = 0
     deliveries: int = 0
+    blobs: int = 0
 
 
 def _batch(
@@ -36,24 +38,46 @@ def _batch(
     key: Column[Any],
     due: ColumnElement[bool],
     values: dict[str, Any] | None = None,
+    artifact: Column[Any] | None = None,
+    blob_keys: list[str] | None = None,
 ) -> int:
     """Update (with `values`) or delete up to BATCH rows of `table` that are `due`; picking
-    the keys first keeps each statement bounded on both SQLite and PostgreSQL."""
+    the keys first keeps each statement bounded on both SQLite and PostgreSQL. With
+    `artifact`, the artifact rows those rows name go too, and their blob keys are collected
+    into `blob_keys` (deleted after the commit; one a crash leaves behind is an orphan that
+    `collect_orphan_blobs` removes)."""
     with db.write() as conn:
-        keys = [row[0] for row in conn.execute(select(key).where(due).limit(BATCH))]
+        picked = [key] if artifact is None else [key, artifact]
+        rows = conn.execute(select(*picked).where(due).limit(BATCH)).all()
+        keys = [row[0] for row in rows]
         if keys:
             chosen = key.in_(keys)
             statement = update(table).values(**values) if values else delete(table)
             conn.execute(statement.where(chosen))
+            named = [row[1] for row in rows if artifact is not None and row[1] is not None]
+            if named and blob_keys is not None:
+                blob_keys.extend(
+                    r.blob_key
+                    for r in conn.execute(
+                        select(artifacts.c.blob_key).where(artifacts.c.id.in_(named))
+                    )
+                    if r.blob_key
+                )
+                conn.execute(delete(artifacts).where(artifacts.c.id.in_(named)))
     return len(keys)
 
 
 def apply_retention(
-    db: Database, settings: Settings, now: datetime | None = None
+    db: Database,
+    settings: Settings,
+    now: datetime | None = None,
+    *,
+    blobs: BlobStore | None = None,
 ) -> RetentionReport:
     """One pass, at most BATCH rows per kind (the sweeper calls it again and again)."""
     now = now or utcnow()
     report = RetentionReport()
+    dropped: list[str] = []
 
     def cutoff(hours: float) -> datetime:
         return now - timedelta(hours=hours)
@@ -65,7 +89,13 @@ def apply_retention(
             & (jobs.c.completed_at < cutoff(settings.retention_output_hours))
         )
         report.outputs = _batch(
-            db, jobs, jobs.c.id, due, {"output": None, "issues": None, "expired_at": now}
+            db,
+            jobs,
+            jobs.c.id,
+            due,
+            {"output": None, "issues": None, "expired_at": now, "output_artifact_id": None},
+            artifact=jobs.c.output_artifact_id,
+            blob_keys=dropped,
         )
     if settings.retention_content_hours:
         unfinished = exists().where(
@@ -78,7 +108,9 @@ def apply_retention(
         )
         report.contents = _batch(
             db, job_groups, job_groups.c.id, due,
-            {"content": None, "hints": None, "content_expired_at": now},
+            {"content": None, "hints": None, "content_expired_at": now,
+             "source_artifact_id": None},
+            artifact=job_groups.c.source_artifact_id, blob_keys=dropped,
         )  # fmt: skip
     if settings.retention_idempotency_hours:
         due = job_groups.c.idempotency_key.is_not(None) & (
@@ -94,4 +126,26 @@ def apply_retention(
             webhook_deliveries.c.finished_at < old
         )
         report.deliveries = _batch(db, webhook_deliveries, webhook_deliveries.c.id, finished)
+    if blobs is not None:
+        for blob_key in dropped:
+            blobs.delete(blob_key)
+        report.blobs = len(dropped)
     return report
+
+
+def collect_orphan_outputs(db: Database, blobs: BlobStore, org_id: str) -> int:
+    """Delete an organization's output blobs that no artifact row names once their job is
+    final (a worker that lost its lease, or died between the bytes and the row, left them;
+    a final job is fenced, so nothing will name them later)."""
+    removed = 0
+    for key in list(blobs.list_keys(f"{org_id}/out/")):
+        parts = key.split("/")
+        if len(parts) != 4:
+            continue
+        with db.read() as conn:
+            job = conn.execute(select(jobs.c.status).where(jobs.c.id == parts[2])).first()
+            named = conn.execute(select(artifacts.c.id).where(artifacts.c.blob_key == key)).first()
+        if named is None and (job is None or job.status in FINAL_STATES):
+            blobs.delete(key)
+            removed += 1
+    return removed
