@@ -338,3 +338,13 @@ def test_limits_on_size_and_unit_count() -> None:
         parse("".join(f"k{i}: v\n" for i in range(50)), max_units=20)
     with pytest.raises(PayloadTooLargeError):
         parse("a: " + "x" * 2000 + "\n", max_bytes=1000)
+
+
+def test_plurals_inside_sequence_items_keep_the_item_marker() -> None:
+    src = "en:\n  list:\n  - one: a\n    other: b\n  - other: c\n"
+    out = render(src, "ja", {"list[0]": {"other": "B"}, "list[1]": {"other": "C"}})
+    assert out == "ja:\n  list:\n  - one: a\n    other: B\n  - other: C\n"
+    forms = {"one": "A", "few": "F", "many": "M", "other": "C"}
+    out = render(src, "ru", {"list[1]": forms})
+    assert out.endswith("  - other: C\n    one: A\n    few: F\n    many: M\n")
+    assert tree(out)["ru"]["list"][1] == forms

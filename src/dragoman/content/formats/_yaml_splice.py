@@ -94,7 +94,10 @@ def plural_edits(
     edits: list[Edit] = []
     for key, value in entries:
         if key.value in drop:
-            edits.append((_line_start(text, key.start), _entry_end(text, value), ""))
+            line_start = _line_start(text, key.start)
+            if text[line_start : key.start].strip():
+                continue  # `- one: ...`: the line opens a sequence item, so it stays
+            edits.append((line_start, _entry_end(text, value), ""))
         elif key.value in target and target[key.value] != forms.get(key.value):
             edits.append(
                 scalar_edit(text, value, target[key.value], newline=newline, ascii_only=ascii_only)
@@ -126,6 +129,8 @@ def _block_additions(
 ) -> Edit:
     key, value = last
     indent = text[_line_start(text, key.start) : key.start]
+    if indent.strip():
+        indent = " " * len(indent)  # the entry sits after `- ` on its line
     between = text[key.end : value.start]
     separator = between if "\n" not in between and between.strip() == ":" else ": "
     quote = key.style if key.style in ("'", '"') else ""
