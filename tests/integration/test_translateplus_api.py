@@ -3,17 +3,27 @@ errors, with the identity engine as the organization's default (real server, rea
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import requests
+from sqlalchemy import select
+from standardwebhooks.webhooks import Webhook
 
 import tests.apptools
+from dragoman.core import queries
+from dragoman.delivery.webhooks.outbox import Delivery
+from dragoman.delivery.webhooks.secrets import current_secret
 from dragoman.settings import Settings
+from dragoman.store.tables import job_groups
+from dragoman.surfaces.translateplus.webhooks import TranslatePlusWebhookPayloads
 from tests.apptools import Api, running_api
+from tests.webhook_receiver import https_receiver
 
 YAML = b"""en:
   greeting: "Welcome back, %{name}!"
@@ -259,3 +269,60 @@ def test_upload_over_the_limit_is_413_in_detail_shape(make_api: Callable[..., An
         medium = b"en:\n" + b"".join(b"  k%d: Hello\n" % i for i in range(400))
         response = create(api, key, "en.yml", medium)
         assert response.status_code == 413 and "limit" in response.json()["detail"]
+
+
+def test_webhook_url_gets_a_signed_delivery(make_api: Callable[..., Any], tmp_path: Path) -> None:
+    with https_receiver(tmp_path) as receiver:
+        hooks = {
+            "webhook_allow_networks": ("127.0.0.0/8",),
+            "webhook_ca_bundle": receiver.ca_path,
+            "webhook_poll_interval_seconds": 0.2,
+        }
+        with make_api(**hooks) as api:
+            key = api.new_key()
+            url = receiver.url("/tp-hook")
+            job = create(api, key, "en.yml", YAML, source_language="en", webhook_url=url)
+            assert job.status_code == 201, job.text
+            job_id = job.json()["id"]
+            got = receiver.wait("/tp-hook", 3)  # each language, then the whole file
+            with api.services.db.read() as conn:
+                secret = current_secret(conn, status_org(api, job_id))
+            for delivery in got:
+                Webhook(secret).verify(delivery.body, delivery.headers)
+                assert job_id in delivery.body.decode()
+
+
+def test_webhook_body_is_the_translateplus_job_object(api: Api) -> None:
+    key = api.new_key()
+    job_id = create(api, key, "en.yml", YAML, source_language="en").json()["id"]
+    status = wait_final(api, key, job_id)
+    render = TranslatePlusWebhookPayloads(api.services.settings)
+    with api.services.db.read() as conn:
+        group = queries.get_group(conn, status_org(api, job_id), job_id)
+        fr = next(j for j in group.jobs if j.target_locale == "fr")
+        whole = json.loads(render(conn, delivery(group.org_id, job_id, None, "group.completed")))
+        one = json.loads(render(conn, delivery(group.org_id, job_id, fr.id, "job.completed")))
+        gone = json.loads(render(conn, delivery(group.org_id, "tp_gone", None, "group.completed")))
+    assert whole.pop("event") == "group.completed"
+    status.pop("translated_files")
+    files = whole.pop("translated_files")
+    assert whole == status
+    base = api.services.settings.public_url or "http://127.0.0.1:8000"
+    assert {f["file_url"] for f in files} == {
+        f"{base}/v2/i18n/jobs/{job_id}/download/{lang}" for lang in ("fr", "es")
+    }
+    assert (one["event"], one["language_code"], one["id"]) == ("job.completed", "fr", job_id)
+    assert gone == {"event": "group.completed", "id": "tp_gone", "job_id": "tp_gone",
+                    "status": "deleted"}  # fmt: skip
+
+
+def status_org(api: Api, group_id: str) -> str:
+    with api.services.db.read() as conn:
+        org_id: str = conn.execute(
+            select(job_groups.c.org_id).where(job_groups.c.id == group_id)
+        ).scalar_one()
+        return org_id
+
+
+def delivery(org_id: str, group_id: str, job_id: str | None, event: str) -> Delivery:
+    return Delivery("whd_test", org_id, group_id, job_id, event, "https://x", None, 0, None, "t")
