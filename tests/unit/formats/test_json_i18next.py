@@ -141,12 +141,19 @@ def test_forms_without_other_still_group_and_gain_it() -> None:
     "data",
     [
         b'{"a_one": "x"}',
+        b'{"status_other": "Other", "status_open": "Open"}',
         b'{"a_one": "x", "a_one": "y", "a_other": "z"}',
         b'{"a_one": 1, "a_other": 2}',
+        b'{"a_ordinal_one": "1st", "a_ordinal_other": "{{count}}th"}',
     ],
 )
 def test_keys_that_are_not_a_plural_stay_plain(data: bytes) -> None:
     assert all(u.plural is None for u in _parse(data).units)
+
+
+def test_a_lone_other_form_with_count_is_a_plural() -> None:
+    units = _parse(b'{"files_other": "{{ count }} files"}').units
+    assert [(u.id, u.plural) for u in units] == [("files", {"other": "{{ count }} files"})]
 
 
 def test_sniff_looks_for_plural_suffixes_in_the_head() -> None:

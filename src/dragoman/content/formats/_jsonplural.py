@@ -6,11 +6,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dragoman.content.formats._jsonscan import Member, Obj
+from dragoman.content.formats._jsonscan import Leaf, Member, Obj
 from dragoman.content.formats._jsonstyle import Splicer, Style
 from dragoman.content.plurals import CLDR_CATEGORIES
 
 _SUFFIX = re.compile(r"(.+)_(zero|one|two|few|many|other)", re.DOTALL)
+_COUNT = re.compile(r"\{\{-?\s*count\b")  # i18next's plural variable, `{{count}}` or `{{ count }}`
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +26,9 @@ class Group:
         return self.obj.members[self.forms[index][1]]
 
 
-def find_groups(objects: tuple[Obj, ...]) -> list[Group]:
-    """Every plural group: string siblings `base_<category>` with `other` or two categories."""
+def find_groups(objects: tuple[Obj, ...], leaves: tuple[Leaf, ...]) -> list[Group]:
+    """Every plural group: two or more string siblings `base_<category>`, or a lone
+    `base_other` whose text uses `{{count}}` (a source language with one form)."""
     groups: list[Group] = []
     for obj in objects:
         found: dict[str, list[tuple[str, int]]] = {}
@@ -40,7 +42,9 @@ def find_groups(objects: tuple[Obj, ...]) -> list[Group]:
             cats = [cat for cat, _ in forms]
             if len(set(cats)) != len(cats):
                 continue  # a repeated category (duplicate key): leave the keys as they are
-            if "other" in cats or len(cats) >= 2:
+            # A lone `status_other: "Other"` is an ordinary key, not a plural.
+            lone = len(cats) == 1 and _COUNT.search(leaves[obj.members[forms[0][1]].leaf].value)
+            if len(cats) >= 2 or (lone and cats == ["other"]):
                 groups.append(Group(obj, base, tuple(forms)))
     groups.sort(key=lambda g: g.member(0).leaf)
     return groups

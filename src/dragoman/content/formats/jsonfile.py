@@ -50,7 +50,7 @@ class JsonCodec(Codec):
         doc = decode(data, limits)
         found = scan(doc.text, limits, members=self.group_plurals)
         leaves = found.leaves
-        groups = find_groups(found.objects) if self.group_plurals else []
+        groups = find_groups(found.objects, leaves) if self.group_plurals else []
         by_first = {g.member(0).leaf: g for g in groups}
         in_group = {g.obj.members[i].leaf for g in groups for _, i in g.forms}
         # One slot per unit in file order: a plain leaf, or a group at its first form.
