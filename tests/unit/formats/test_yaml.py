@@ -348,3 +348,12 @@ def test_plurals_inside_sequence_items_keep_the_item_marker() -> None:
     out = render(src, "ru", {"list[1]": forms})
     assert out.endswith("  - other: C\n    one: A\n    few: F\n    many: M\n")
     assert tree(out)["ru"]["list"][1] == forms
+
+
+def test_rails_is_a_single_root_key_naming_a_locale() -> None:
+    assert [u.id for u in parse("en-US:\n  a: b\n")] == ["a"]
+    # A translated file (another locale at the root) reads back with the same ids.
+    assert [u.id for u in parse("de:\n  a: b\n")] == ["a"]
+    assert [u.id for u in parse("production:\n  a: b\n")] == ["production.a"]
+    assert [u.id for u in parse("en:\n  a: b\nfr:\n  a: c\n")] == ["en.a", "fr.a"]
+    assert [u.id for u in parse("en: just a string\n")] == ["en"]
