@@ -92,6 +92,15 @@ def test_a_column_named_after_the_target_locale_is_the_one_filled() -> None:
     assert added.startswith(b"key,en,fr,de,es\r\nhello,Hello,Bonjour,,\r\n")
 
 
+def test_a_source_column_named_with_a_region_is_found_but_targets_need_their_own() -> None:
+    data = b"String ID|en_US|pt_PT\nsave|Save|Guardar\n"
+    extraction = _parse(data)
+    assert [(u.id, u.source) for u in extraction.units] == [("save", "Save")]
+    assert _render(extraction, {"save": "Salvar"}, "pt-BR") == (
+        b"String ID|en_US|pt_PT|pt_BR\nsave|Save|Guardar|Salvar\n"
+    )
+
+
 def test_tabs_and_duplicate_keys() -> None:
     data = b"id\tsource\nsame\tOne\nsame\tTwo\n"
     extraction = _parse(data)

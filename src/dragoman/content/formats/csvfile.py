@@ -316,8 +316,14 @@ def _locale_names(locale: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def _matches_locale(cell: str, locale: str) -> bool:
-    return cell.strip().lower().replace("_", "-") in _locale_names(locale)
+def _matches_locale(cell: str, locale: str, *, any_region: bool = False) -> bool:
+    """Whether a header names `locale`; with `any_region`, `en_US` names `en` too (a source
+    column is found that way, but a `pt-PT` column must not take `pt-BR` text)."""
+    name = cell.strip().lower().replace("_", "-")
+    names = _locale_names(locale)
+    if name in names:
+        return True
+    return any_region and bool(_CODE.fullmatch(name)) and name.split("-")[0] in names
 
 
 def _roles(row: Row, source_locale: str) -> dict[str, int]:
@@ -326,7 +332,7 @@ def _roles(row: Row, source_locale: str) -> dict[str, int]:
     for index, cell in enumerate(row.cells):
         name = _norm(cell.value)
         role = next((r for r, names in _ROLES.items() if name in names), None)
-        if role is None and name and _matches_locale(cell.value, source_locale):
+        if role is None and name and _matches_locale(cell.value, source_locale, any_region=True):
             role = "source"
         if role is not None and role not in roles:
             roles[role] = index
