@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         20 * 1024 * 1024, ge=1024, description="Largest uploaded file, in bytes."
     )
+    max_file_units: int = Field(
+        200_000, ge=1, description="Most translatable units (keys, entries) in one file."
+    )
 
     @model_validator(mode="after")
     def _check_blob_store(self) -> Settings:

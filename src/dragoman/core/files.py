@@ -81,8 +81,9 @@ def prepare(org: Organization, request: FileSubmitRequest, settings: Settings) -
     if request.callback_url is not None:
         check_callback_url(request.callback_url, settings=settings)
     codec = registry.for_file(filename, request.data, request.format)
-    limits = Limits(max_bytes=settings.max_upload_bytes)
-    extraction = codec.parse(request.data, source_locale=_parse_locale(request), limits=limits)
+    extraction = codec.parse(
+        request.data, source_locale=_parse_locale(request), limits=file_limits(settings)
+    )
     if not any(u.translatable for u in extraction.units):
         raise ValidationError(f"{filename} has nothing to translate", field="file")
     source = request.source_locale
@@ -104,6 +105,11 @@ def prepare(org: Organization, request: FileSubmitRequest, settings: Settings) -
         artifact_id=artifact_id,
         blob_key=f"{org.id}/src/{artifact_id}",
     )
+
+
+def file_limits(settings: Settings) -> Limits:
+    """What a codec may take on when it parses an upload."""
+    return Limits(max_bytes=settings.max_upload_bytes, max_units=settings.max_file_units)
 
 
 def _parse_locale(request: FileSubmitRequest) -> str:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dragoman.content.model import Limits
+from dragoman.core.files import file_limits
 from dragoman.delivery.buses.base import EventBus
 from dragoman.engines.base import Engine, Segment
 from dragoman.engines.registry import EnginePool
@@ -142,10 +142,12 @@ class JobRunner:
         if key is None or self.blobs is None:
             raise DragomanError("the job's source file has expired and can no longer be translated")
         blobs, fmt = self.blobs, job.artifact_format
-        limits = Limits(max_bytes=self.settings.max_upload_bytes)
+        limits = file_limits(self.settings)
         return self.extractions.get(
             job.group_id,
-            lambda: stages.extract_file(blobs.read(key), fmt, job.source_locale, limits),
+            lambda: stages.extract_file(
+                job.group_id, blobs.read(key), fmt, job.source_locale, limits
+            ),
         )
 
     def _translate(self, job: ClaimedJob, engine: Engine) -> _Result:

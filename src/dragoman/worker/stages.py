@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from dragoman.content.units import TranslateFn, translate_strings
 from dragoman.errors import DragomanError
 
 STRUCTURED = StructuredCodec()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +83,21 @@ def extract_structured(content: str) -> Source:
     return Source(STRUCTURED, STRUCTURED.extract(json.loads(content)))
 
 
-def extract_file(data: bytes, format_name: str, source_locale: str, limits: Limits) -> Source:
+def extract_file(
+    group_id: str, data: bytes, format_name: str, source_locale: str, limits: Limits
+) -> Source:
     """A file's units, through the codec recorded on the group at submission."""
     codec = registry.get(format_name)
-    return Source(codec, codec.parse(data, source_locale=source_locale, limits=limits))
+    start = time.perf_counter()
+    extraction = codec.parse(data, source_locale=source_locale, limits=limits)
+    log.info(
+        "parsed the source of group %s: %d %s units in %.3f s",
+        group_id,
+        len(extraction.units),
+        codec.name,
+        time.perf_counter() - start,
+    )
+    return Source(codec, extraction)
 
 
 def translate_units(

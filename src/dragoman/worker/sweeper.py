@@ -35,8 +35,15 @@ class Sweeper:
     def sweep_once(self, *, everything_queued: bool = False) -> int:
         """Dispatch what is due; `everything_queued` after a start, when an in-process queue
         was lost with the previous process. Returns how many jobs were dispatched."""
+        # Read the broker's queue before the database: a job dispatched after this moment is
+        # compared with a head that was already there, never with a later one.
+        waiting_since = self.dispatcher.waiting_since()
         now = utcnow()
-        query = due_jobs(now, self.settings.requeue_after_seconds, everything_queued)
+        if waiting_since is not None:
+            cutoff = waiting_since - timedelta(seconds=self.settings.redispatch_grace_seconds)
+        else:
+            cutoff = now - timedelta(seconds=self.settings.requeue_after_seconds)
+        query = due_jobs(now, cutoff, everything_queued)
         with self.db.write() as conn:
             ids = [r.id for r in conn.execute(query)]
             if ids:
@@ -75,22 +82,33 @@ class Sweeper:
             self._thread.join(10)
 
 
-def due_jobs(now: datetime, requeue_after: float, everything_queued: bool = False) -> Select[Any]:
-    """Ids of the jobs the sweeper dispatches again: queued ones untouched for
-    `requeue_after` seconds, and those whose lease expired (their worker died)."""
-    stale = now - timedelta(seconds=requeue_after)
+def due_jobs(
+    now: datetime, cutoff: datetime | float, everything_queued: bool = False
+) -> Select[Any]:
+    """Ids of the jobs the sweeper dispatches again (`cutoff` a time, or seconds before now).
+
+    - A queued job dispatched before `cutoff`. With a broker that shows its queue, `cutoff` is
+      the send time of the oldest message still waiting, less a grace for the gap between
+      commit and send: the queue is first in, first out, so such a job's message is no longer
+      in it (lost with a broker restart, or taken by a worker killed before it claimed the
+      job), while a job whose message merely waits in a long queue is never sent twice. Other
+      dispatchers use `now - requeue_after_seconds`.
+    - A job whose lease expired (its worker died): once when the lease expires, since
+      `dispatched_at` is then older than the lease; after that only when that message too
+      has left the queue unclaimed (the same `cutoff`).
+    """
+    if not isinstance(cutoff, datetime):
+        cutoff = now - timedelta(seconds=cutoff)
     queued = jobs.c.status == JobStatus.QUEUED
     if not everything_queued:
-        queued = and_(queued, jobs.c.dispatched_at < stale)
-    # An expired lease is sent once when it expires, then again only every
-    # requeue_after seconds while no worker claims it (not on every sweep).
+        queued = and_(queued, or_(jobs.c.dispatched_at.is_(None), jobs.c.dispatched_at < cutoff))
     expired = and_(
         jobs.c.status == JobStatus.TRANSLATING,
         jobs.c.lease_expires_at < now,
         or_(
             jobs.c.dispatched_at.is_(None),
             jobs.c.dispatched_at < jobs.c.lease_expires_at,
-            jobs.c.dispatched_at < stale,
+            jobs.c.dispatched_at < cutoff,
         ),
     )
     # SKIP LOCKED: when many worker processes sweep at once, each row goes to one of them;

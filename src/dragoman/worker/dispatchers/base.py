@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import ClassVar
 
 JobHandler = Callable[[str], None]
@@ -25,3 +26,12 @@ class Dispatcher(ABC):
 
     def stop(self, timeout: float = 10.0) -> None:  # noqa: B027 - none to release: no override
         """Stop consuming (running jobs get `timeout` seconds to finish), release connections."""
+
+    def waiting_since(self) -> datetime | None:
+        """When the oldest message still waiting in the queue was sent (now, when none waits);
+        None when this dispatcher cannot tell.
+
+        The queue is first in, first out, so a job dispatched well before this moment has no
+        message waiting any more: it was lost (a broker restart) or taken by a worker that died
+        before claiming it. The sweeper sends only those again, never one that merely waits."""
+        return None

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from dragoman.errors import MissingExtraError, ValidationError
+from dragoman.timefmt import utcnow
 from dragoman.worker.dispatchers.base import Dispatcher, JobHandler
 
 log = logging.getLogger(__name__)
@@ -116,7 +118,36 @@ class DramatiqDispatcher(Dispatcher):
         self._worker = Worker(
             broker, queues={self.queue}, worker_threads=concurrency, worker_timeout=self.poll_ms
         )
+        # Dramatiq fetches twice as many messages as threads by default. Those extra messages
+        # sit unclaimed in this process, and a kill -9 strands them in its acknowledgement
+        # set until Dramatiq's own recovery (a minute or more). With one message per thread,
+        # a message held is a job being claimed: its lease, not the broker, recovers it.
+        self._worker.queue_prefetch = concurrency
         self._worker.start()
+
+    def waiting_since(self) -> datetime | None:
+        """The send time of the message at the head of the Redis list (the oldest one still
+        waiting); None on RabbitMQ, which cannot show a message without delivering it."""
+        broker = self.broker
+        client = getattr(broker, "client", None)
+        if client is None:
+            return None
+        from dramatiq import Message
+
+        key = f"{broker.namespace}:{self.queue}"
+        try:
+            for _ in range(3):  # the head may be fetched between the two reads: look again
+                now = utcnow()  # before reading: an empty list means all sent before was taken
+                head = client.lindex(key, 0)
+                if head is None:
+                    return now
+                data = client.hget(f"{key}.msgs", head)
+                if data is not None:
+                    sent_ms = Message.decode(data).message_timestamp
+                    return min(now, datetime.fromtimestamp(sent_ms / 1000, UTC))
+        except Exception as exc:  # broker down: nothing can be sent now anyway
+            log.warning("cannot read the broker queue: %s: %s", type(exc).__name__, exc)
+        return None
 
     def _handle(self, job_id: str) -> None:
         handler = self._handler
