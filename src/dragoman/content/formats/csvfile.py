@@ -21,70 +21,18 @@ _QUOTED_RUN = re.compile(r'"[^"]*"')
 _CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 # Header names per role, compared lower-cased with `_` and `-` read as spaces.
 _ROLES: dict[str, frozenset[str]] = {
-    "key": frozenset(
-        {
-            "key",
-            "id",
-            "identifier",
-            "name",
-            "string id",
-            "string key",
-            "resource",
-            "resname",
-            "resource key",
-            "key name",
-            "msgctxt",
-        }
-    ),
-    "source": frozenset(
-        {
-            "source",
-            "source text",
-            "source string",
-            "original",
-            "text",
-            "string",
-            "msgid",
-            "value",
-            "source language",
-        }
-    ),
-    "target": frozenset(
-        {
-            "target",
-            "target text",
-            "target string",
-            "translation",
-            "translated",
-            "translated text",
-            "msgstr",
-            "target language",
-        }
-    ),
-    "notes": frozenset(
-        {
-            "comment",
-            "comments",
-            "note",
-            "notes",
-            "description",
-            "context",
-            "developer comment",
-            "hint",
-            "instructions",
-        }
-    ),
-    "max_length": frozenset(
-        {
-            "max length",
-            "maxlength",
-            "max len",
-            "limit",
-            "char limit",
-            "character limit",
-            "max chars",
-        }
-    ),
+    role: frozenset(names.split("|"))
+    for role, names in {
+        "key": "key|id|identifier|name|string id|string key|resource|resname|resource key|"
+        "key name|msgctxt",
+        "source": "source|source text|source string|original|text|string|msgid|value|"
+        "source language",
+        "target": "target|target text|target string|translation|translated|translated text|"
+        "msgstr|target language",
+        "notes": "comment|comments|note|notes|description|context|developer comment|hint|"
+        "instructions",
+        "max_length": "max length|maxlength|max len|limit|char limit|character limit|max chars",
+    }.items()
 }
 _TARGET_NAME = {
     "source": "target",
