@@ -195,13 +195,16 @@ async def _download(
     group = await _group(core, org, job_id)
     job = _job_for(group, language_code)
     output = await core.open_output(org.id, job.id)
-    filename = output.filename.replace('"', "")
+    # An ASCII fallback for old clients, the exact name (RFC 6266) for the rest.
+    fallback = "".join(c if " " <= c < "\x7f" and c not in '"\\' else "_" for c in output.filename)
     return StreamingResponse(
         output.stream,
         media_type=output.media_type,
         headers={
             "Content-Length": str(output.size),
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+            "Content-Disposition": (
+                f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(output.filename)}"
+            ),
         },
     )
 
