@@ -12,7 +12,7 @@ Backend = Callable[[str], Iterator[Any]]
 
 def _libyaml() -> Backend | None:
     try:
-        import yaml  # type: ignore[import-untyped]  # no types-PyYAML in the venv
+        import yaml
     except ImportError:
         return None
     if not getattr(yaml, "__with_libyaml__", False):
