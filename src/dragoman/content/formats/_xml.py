@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass
 from xml.parsers import expat
 
 from dragoman.content.model import Limits
@@ -29,14 +29,15 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# Groups: end tag name, comment, start tag name, its attributes, "/" of an empty element.
 _TOKEN = re.compile(
     r"""<(?:
-        !--(?P<comment>.*?)-->
+        /([^\s>]+)\s*>
+      | !--(.*?)-->
       | !\[CDATA\[.*?\]\]>
       | \?.*?\?>
       | !DOCTYPE(?:[^\[>]|\[.*?\])*>
-      | /(?P<end>[^\s>]+)\s*>
-      | (?P<start>[^\s/>!?]+)(?P<attrs>(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(?P<close>/?)>
+      | ([^\s/>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>
     )""",
     re.S | re.X,
 )
@@ -45,11 +46,13 @@ _ATTR = re.compile(r"""\s+([^\s=/>]+)\s*=\s*(["'])(.*?)\2""", re.S)
 INNER_MARKUP = re.compile(
     r"""<!\[CDATA\[(.*?)\]\]>|<!--.*?-->|<\?.*?\?>|<(?:[^<>"']|"[^"<]*"|'[^'<]*')*>""", re.S
 )
+_INNER_SPLIT = re.compile(
+    r"""(<!\[CDATA\[.*?\]\]>|<!--.*?-->|<\?.*?\?>|<(?:[^<>"']|"[^"<]*"|'[^'<]*')*>)""", re.S
+)
 _REF = re.compile(r"&(#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*);")
 _PREDEFINED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 # Characters XML 1.0 cannot hold at all, even as references.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_TAG_NAME = re.compile(r"</?([^\s/>]+)")
 
 
 @dataclass(slots=True)
@@ -63,33 +66,73 @@ class Attr:
     quote: str
 
 
-@dataclass(slots=True)
 class Node:
-    """An element's spans in the decoded text (inner_end == end when it is self-closing)."""
+    """An element's spans in the decoded text (inner_end == end when it is self-closing).
 
-    name: str
-    start: int
-    tag_end: int
-    inner_end: int = -1
-    end: int = -1
-    self_closing: bool = False
-    attrs: dict[str, Attr] = field(default_factory=dict)
-    children: list[Node] = field(default_factory=list)
-    comments: tuple[str, ...] = ()
+    Attributes are parsed on first use: most elements of a big file never need theirs.
+    """
+
+    __slots__ = (
+        "_attr_span",
+        "_attrs",
+        "_text",
+        "children",
+        "comments",
+        "end",
+        "inner_end",
+        "local",
+        "name",
+        "self_closing",
+        "start",
+        "tag_end",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        start: int,
+        tag_end: int,
+        text: str = "",
+        attr_span: tuple[int, int] = (0, 0),
+        comments: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.local = name.rpartition(":")[2]
+        self.start = start
+        self.tag_end = tag_end
+        self.inner_end = -1
+        self.end = -1
+        self.self_closing = False
+        self.children: list[Node] = []
+        self.comments = comments
+        self._text = text
+        self._attr_span = attr_span
+        self._attrs: dict[str, Attr] | None = None
 
     @property
-    def local(self) -> str:
-        return self.name.rpartition(":")[2]
+    def attrs(self) -> dict[str, Attr]:
+        if self._attrs is None:
+            start, end = self._attr_span
+            self._attrs = {
+                m.group(1): Attr(unescape(m.group(3)), m.start(3), m.end(3), m.start(), m.group(2))
+                for m in _ATTR.finditer(self._text, start, end)
+            }
+        return self._attrs
 
     def get(self, name: str, default: str | None = None) -> str | None:
+        if self._attr_span[0] == self._attr_span[1]:
+            return default
         attr = self.attrs.get(name)
         return default if attr is None else attr.value
 
     def find(self, local: str) -> Node | None:
-        return next((c for c in self.children if c.local == local), None)
+        for child in self.children:
+            if child.local == local:
+                return child
+        return None
 
-    def findall(self, local: str) -> Iterator[Node]:
-        return (c for c in self.children if c.local == local)
+    def findall(self, local: str) -> list[Node]:
+        return [c for c in self.children if c.local == local]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +170,8 @@ def load(data: bytes, limits: Limits, what: str = "XML") -> XmlDoc:
             "the file declares XML entities in a DOCTYPE, which are refused",
             line=text.count("\n", 0, doctype) + 1,
         )
-    _check_well_formed(data, what)
+    # Expat reads only a few encodings itself: give it UTF-8 and say so.
+    _check_well_formed(data if encoding == "utf-8" else text.encode("utf-8"), what)
     root = _scan(text, limits, what)
     newline = "\r\n" if "\r\n" in text else "\n"
     return XmlDoc(data, text, encoding, bom, newline, root)
@@ -164,7 +208,7 @@ def _refuse_entity(*_: object) -> int:
 
 def _check_well_formed(data: bytes, what: str) -> None:
     """Expat with every DTD and entity door shut; the first error with its line."""
-    parser = expat.ParserCreate()
+    parser = expat.ParserCreate("UTF-8")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.EntityDeclHandler = _refuse_entity
     parser.UnparsedEntityDeclHandler = _refuse_entity
@@ -178,51 +222,47 @@ def _check_well_formed(data: bytes, what: str) -> None:
         ) from None
     except FileFormatError as exc:
         raise FileFormatError(exc.message, line=parser.CurrentLineNumber) from None
+    except ValueError as exc:
+        raise FileFormatError(f"the {what} file cannot be read: {exc}") from None
 
 
 def _scan(text: str, limits: Limits, what: str) -> Node:
     """The element tree with spans; trusts that expat already checked well-formedness."""
     top = Node("", 0, 0)
     stack = [top]
+    parent = top
     pending: list[str] = []
     prev = 0
     for match in _TOKEN.finditer(text):
-        gap = text[prev : match.start()]
-        if gap and not gap.isspace():
-            pending = []
+        end_name, comment, name, _, close = match.groups()
+        if pending:
+            gap = text[prev : match.start()]
+            if gap and not gap.isspace():
+                pending = []
         prev = match.end()
-        name = match.group("start")
         if name is not None:
-            node = Node(name, match.start(), match.end(), comments=tuple(pending))
-            pending = []
-            attrs = match.group("attrs")
-            if attrs:
-                base = match.start("attrs")
-                for attr in _ATTR.finditer(attrs):
-                    node.attrs[attr.group(1)] = Attr(
-                        unescape(attr.group(3)),
-                        base + attr.start(3),
-                        base + attr.end(3),
-                        base + attr.start(),
-                        attr.group(2),
-                    )
-            stack[-1].children.append(node)
-            if match.group("close"):
+            node = Node(name, match.start(), prev, text, match.span(4), tuple(pending))
+            if pending:
+                pending = []
+            parent.children.append(node)
+            if close:
                 node.self_closing = True
-                node.inner_end = node.end = node.tag_end
+                node.inner_end = node.end = prev
             else:
                 stack.append(node)
+                parent = node
                 if len(stack) > limits.max_depth + 1:
                     raise FileFormatError(
                         f"the {what} file nests deeper than {limits.max_depth} elements",
                         line=text.count("\n", 0, match.start()) + 1,
                     )
-        elif match.group("end") is not None:
+        elif end_name is not None:
             node = stack.pop()
-            node.inner_end, node.end = match.start(), match.end()
+            parent = stack[-1]
+            node.inner_end, node.end = match.start(), prev
             pending = []
-        elif match.group("comment") is not None:
-            pending.append(match.group("comment").strip())
+        elif comment is not None:
+            pending.append(comment.strip())
     if not top.children:
         raise FileFormatError(f"the {what} file has no root element")
     return top.children[0]
@@ -267,18 +307,14 @@ def escape_attr(value: str, quote: str) -> str:
 def split_inner(raw: str) -> list[tuple[bool, str]]:
     """An element's inner XML as (is_markup, text) runs: text decoded, CDATA unwrapped."""
     out: list[tuple[bool, str]] = []
-    prev = 0
-    for match in INNER_MARKUP.finditer(raw):
-        if match.start() > prev:
-            out.append((False, unescape(raw[prev : match.start()])))
-        cdata = match.group(1)
-        if cdata is not None:
-            out.append((False, cdata.replace("\r\n", "\n")))
+    for index, part in enumerate(_INNER_SPLIT.split(raw)):
+        if index % 2 == 0:
+            if part:
+                out.append((False, unescape(part)))
+        elif part.startswith("<![CDATA["):
+            out.append((False, part[9:-3].replace("\r\n", "\n")))
         else:
-            out.append((True, match.group()))
-        prev = match.end()
-    if prev < len(raw):
-        out.append((False, unescape(raw[prev:])))
+            out.append((True, part))
     return out
 
 
@@ -292,40 +328,42 @@ def inner_source(raw: str) -> tuple[str, frozenset[str]]:
 
 def split_target(text: str, markup: Collection[str]) -> list[tuple[bool, str]]:
     """A target as (is_markup, text) runs: only source markup that balances counts as markup."""
+    if not markup or "<" not in text:
+        return [(False, text)]
     runs: list[tuple[bool, str]] = []
-    prev = 0
-    if markup and "<" in text:
-        for match in INNER_MARKUP.finditer(text):
-            if match.group() in markup:
-                if match.start() > prev:
-                    runs.append((False, text[prev : match.start()]))
-                runs.append((True, match.group()))
-                prev = match.end()
-    if prev < len(text):
-        runs.append((False, text[prev:]))
+    pending = ""
+    for index, part in enumerate(_INNER_SPLIT.split(text)):
+        if index % 2 and part in markup:
+            if pending:
+                runs.append((False, pending))
+                pending = ""
+            runs.append((True, part))
+        else:
+            pending += part
+    if pending:
+        runs.append((False, pending))
     return _balance(runs)
 
 
 def _balance(runs: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
     """Tags without a partner become text, so the output is always well-formed."""
     opened: list[tuple[int, str]] = []
-    demote: set[int] = set()
+    demote: list[int] = []
     for index, (is_markup, text) in enumerate(runs):
-        if not is_markup or text.startswith(("<!", "<?")) or text.endswith("/>"):
+        if not is_markup or text[1] in "!?" or text[-2] == "/":
             continue
-        name = _TAG_NAME.match(text)
-        tag = name.group(1) if name else ""
-        if text.startswith("</"):
-            if opened and opened[-1][1] == tag:
+        if text[1] == "/":
+            name = text[2:-1].strip()
+            if opened and opened[-1][1] == name:
                 opened.pop()
             else:
-                demote.add(index)
+                demote.append(index)
         else:
-            opened.append((index, tag))
-    demote.update(index for index, _ in opened)
-    if not demote:
+            opened.append((index, text[1:-1].split(None, 1)[0]))
+    if not demote and not opened:
         return runs
-    return [(m and i not in demote, t) for i, (m, t) in enumerate(runs)]
+    drop = {*demote, *(index for index, _ in opened)}
+    return [(m and i not in drop, t) for i, (m, t) in enumerate(runs)]
 
 
 def escape_inner(text: str, markup: Collection[str], newline: str = "\n") -> str:

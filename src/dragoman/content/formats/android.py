@@ -24,7 +24,9 @@ from dragoman.errors import FileFormatError
 
 _ESCAPES = {"n": "\n", "t": "\t"}
 # Escapes, quotes, and whitespace a single space does not already stand for.
-_SPECIAL = re.compile(r'\\(u[0-9a-fA-F]{4}|.)|"|[ \t\n]{2,}|[\t\n]|\A | \Z', re.S)
+_SPECIAL = re.compile(r'\\(u[0-9a-fA-F]{4}|.)|"|[ \t\n]{2,}|[\t\n]', re.S)
+# The same, plus a lone space at either end of a run (it may end up at the value's edge).
+_SPECIAL_EDGES = re.compile(_SPECIAL.pattern + r"|\A | \Z", re.S)
 _TEXT_OUT = str.maketrans(
     {
         "\\": "\\\\",
@@ -43,9 +45,10 @@ _CDATA_OUT = str.maketrans(
 )
 _NEEDS_QUOTES = re.compile(r"^\s|\s$|  ")
 _SPACE = "\x00"  # marks a collapsed unquoted space until the ends are trimmed
+_NO_MARKUP: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Value:
     """Where one value lives and how it was written."""
 
@@ -175,22 +178,17 @@ def android_qualifier(locale: str) -> str:
 
 
 def _value(doc: _xml.XmlDoc, node: _xml.Node) -> _Value:
-    raw = doc.inner(node)
-    stripped = raw.strip()
-    cdata = (
-        stripped.startswith("<![CDATA[")
-        and stripped.endswith("]]>")
-        and stripped.count("<![CDATA[") == 1
-    )
-    quoted = (
-        len(stripped) > 1 and stripped[0] == '"' and stripped[-1] == '"' and stripped[-2] != "\\"
-    )
-    if not cdata and "<" not in raw and "&" not in raw and "\r" not in raw:
-        runs = [(False, raw)]
-        markup: frozenset[str] = frozenset()
-    else:
-        runs = _xml.split_inner(raw)
-        markup = frozenset() if cdata else frozenset(t for m, t in runs if m)
+    raw = doc.text[node.tag_end : node.inner_end]
+    cdata = quoted = False
+    if '"' in raw or "<![CDATA[" in raw:
+        stripped = raw.strip()
+        cdata = stripped.startswith("<![CDATA[") and stripped.endswith("]]>")
+        cdata = cdata and stripped.count("<![CDATA[") == 1
+        quoted = len(stripped) > 1 and stripped[0] == stripped[-1] == '"' and stripped[-2] != "\\"
+    if "<" not in raw and "&" not in raw and "\r" not in raw:
+        return _Value(node, _NO_MARKUP, cdata, quoted, decode([(False, raw)]))
+    runs = _xml.split_inner(raw)
+    markup = _NO_MARKUP if cdata else frozenset(t for m, t in runs if m)
     return _Value(node, markup, cdata, quoted, decode(runs))
 
 
@@ -201,6 +199,15 @@ def _is_reference(doc: _xml.XmlDoc, node: _xml.Node) -> bool:
 
 def decode(runs: list[tuple[bool, str]]) -> str:
     """Android's reading of a value's runs: escapes undone, quotes removed, spaces collapsed."""
+    if not runs:
+        return ""
+    first, last = runs[0], runs[-1]
+    if (
+        (first[0] or first[1][:1] != " ")
+        and (last[0] or last[1][-1:] != " ")
+        and not any(not m and _SPECIAL.search(t) for m, t in runs)
+    ):
+        return "".join(t for _, t in runs)
     out: list[str] = []
     quoted = False
     for is_markup, text in runs:
@@ -208,7 +215,7 @@ def decode(runs: list[tuple[bool, str]]) -> str:
             out.append(text)
             continue
         prev = 0
-        for match in _SPECIAL.finditer(text):
+        for match in _SPECIAL_EDGES.finditer(text):
             found = match.group()
             if found[0] != "\\" and found != '"' and quoted:
                 continue

@@ -20,7 +20,7 @@ from dragoman.content.plurals import ordered_categories
 from dragoman.errors import FileFormatError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Entry:
     """A message's nodes, its source markup, and the translation it already has."""
 

@@ -27,7 +27,7 @@ class ResxCodec(Codec):
     """`<root>` with `<data name="..." xml:space="preserve"><value>` string entries."""
 
     name = "resx"
-    extensions = (".resx",)
+    extensions = (".resx", ".xml")
     media_types = ("application/xml", "text/xml")
     file_type = "xml"
 

@@ -21,7 +21,7 @@ from dragoman.content.model import Extraction, Limits, Unit
 from dragoman.errors import FileFormatError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Entry:
     """Where a unit's source and target live, and the element that carries its state."""
 
@@ -47,7 +47,7 @@ class XliffCodec(Codec):
     """XLIFF 1.2 `<trans-unit>` and XLIFF 2.0 `<unit><segment>`."""
 
     name = "xliff"
-    extensions = (".xlf", ".xliff")
+    extensions = (".xlf", ".xliff", ".xml")
     media_types = ("application/xliff+xml", "application/x-xliff+xml")
     file_type = "xml"
     # The file holds translations next to sources; `meta["targets"]` has the existing ones.
