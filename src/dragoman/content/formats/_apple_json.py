@@ -30,9 +30,14 @@ class JsonNode:
 
 
 class _Reader:
-    def __init__(self, text: str, max_depth: int) -> None:
+    """Objects down to `span_depth` get members with spans; deeper values are decoded by
+    the C decoder in one call each (their own span only), which keeps big files fast."""
+
+    def __init__(self, text: str, max_depth: int, span_depth: int) -> None:
         self.text = text
         self.max_depth = max_depth
+        self.span_depth = span_depth
+        self.decoder = json.JSONDecoder()
 
     def fail(self, message: str, pos: int) -> FileFormatError:
         return FileFormatError(message, line=self.text.count("\n", 0, pos) + 1)
@@ -46,6 +51,16 @@ class _Reader:
         if depth > self.max_depth:
             raise self.fail(f"the JSON nests deeper than {self.max_depth}", pos)
         char = text[pos : pos + 1]
+        if char in ("{", "[") and depth >= self.span_depth:
+            try:
+                value, end = self.decoder.raw_decode(text, pos)
+            except json.JSONDecodeError as exc:
+                raise self.fail(f"bad JSON: {exc.msg}", exc.pos) from None
+            except RecursionError:
+                raise self.fail(f"the JSON nests deeper than {self.max_depth}", pos) from None
+            if _depth(value, self.max_depth - depth) > self.max_depth - depth:
+                raise self.fail(f"the JSON nests deeper than {self.max_depth}", pos)
+            return JsonNode(value, pos, end)
         if char == "{":
             return self.obj(pos, depth)
         if char == "[":
@@ -73,31 +88,37 @@ class _Reader:
         return JsonNode(json.loads(match.group()), pos, match.end())
 
     def string(self, pos: int) -> JsonNode:
-        try:
-            value, end = scanstring(self.text, pos + 1, True)
-        except json.JSONDecodeError as exc:
-            raise self.fail(f"bad JSON string: {exc.msg}", exc.pos) from None
+        value, end = self._scan(pos)
         return JsonNode(value, pos, end)
 
     def obj(self, pos: int, depth: int) -> JsonNode:
-        text = self.text
+        text, space = self.text, _SPACE.match
         node = JsonNode({}, pos, pos)
-        pos = self.space(pos + 1)
+        pos = space(text, pos + 1).end()  # type: ignore[union-attr]  # `*` always matches
         if text.startswith("}", pos):
             node.end = pos + 1
             return node
         while True:
             if not text.startswith('"', pos):
                 raise self.fail("expected a quoted key", pos)
-            key = self.string(pos)
-            value = self.value(self.space(self.expect(":", self.space(key.end))), depth + 1)
-            node.members.append((key.value, pos, value))
-            node.value[key.value] = value.value
-            pos = self.space(value.end)
+            key, after = self._scan(pos)
+            after = space(text, after).end()  # type: ignore[union-attr]
+            after = space(text, self.expect(":", after)).end()  # type: ignore[union-attr]
+            value = self.value(after, depth + 1)
+            node.members.append((key, pos, value))
+            node.value[key] = value.value
+            pos = space(text, value.end).end()  # type: ignore[union-attr]
             if text.startswith("}", pos):
                 node.end = pos + 1
                 return node
-            pos = self.space(self.expect(",", pos))
+            pos = space(text, self.expect(",", pos)).end()  # type: ignore[union-attr]
+
+    def _scan(self, pos: int) -> tuple[str, int]:
+        try:
+            value, end = scanstring(self.text, pos + 1, True)
+        except json.JSONDecodeError as exc:
+            raise self.fail(f"bad JSON string: {exc.msg}", exc.pos) from None
+        return value, end
 
     def expect(self, char: str, pos: int) -> int:
         if not self.text.startswith(char, pos):
@@ -105,9 +126,10 @@ class _Reader:
         return pos + 1
 
 
-def read_json(text: str, max_depth: int) -> JsonNode:
-    """The document's root value with spans; FileFormatError for anything that is not JSON."""
-    reader = _Reader(text, max_depth)
+def read_json(text: str, max_depth: int, span_depth: int = 1 << 30) -> JsonNode:
+    """The document's root value with spans (object members down to `span_depth`);
+    FileFormatError for anything that is not JSON or nests deeper than `max_depth`."""
+    reader = _Reader(text, max_depth, span_depth)
     start = reader.space(0)
     root = reader.value(start, 0)
     if reader.space(root.end) != len(text):
@@ -137,6 +159,23 @@ def style_of(text: str) -> JsonStyle:
         ascii_only=text.isascii() and "\\u" in text,
         escape_slash="\\/" in text,
     )
+
+
+def _depth(value: Any, limit: int) -> int:
+    """How deep containers nest in `value` (counting stops once past `limit`)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if not isinstance(item, (dict, list)):
+            continue
+        deepest = max(deepest, level)
+        if deepest > limit:
+            return deepest
+        stack.extend(
+            (child, level + 1) for child in (item.values() if isinstance(item, dict) else item)
+        )
+    return deepest
 
 
 def dump(value: Any, style: JsonStyle, level: str) -> str:

@@ -14,6 +14,7 @@ _BOMS = (
 )
 # Characters an unquoted key or value may hold (NeXTSTEP property list rules).
 _BARE = re.compile(r"[A-Za-z0-9_$+/:.\-]+")
+_SPACE = re.compile(r"[ \t\r\n\ufeff]*")
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 _ESCAPE = re.compile(r"\\(?:[Uu]([0-9A-Fa-f]{4})|([0-7]{1,3})|(.))", re.DOTALL)
 
@@ -136,11 +137,9 @@ class _Scanner:
     def skip(self) -> None:
         """Past whitespace and comments, keeping the comments' text as notes."""
         text = self.text
-        while self.pos < len(text):
-            char = text[self.pos]
-            if char in " \t\r\n\ufeff":
-                self.pos += 1
-            elif text.startswith("/*", self.pos):
+        while True:
+            self.pos = _SPACE.match(text, self.pos).end()  # type: ignore[union-attr]  # `*`
+            if text.startswith("/*", self.pos):
                 end = text.find("*/", self.pos + 2)
                 if end < 0:
                     raise FileFormatError("a /* comment is never closed", line=self.line())

@@ -47,7 +47,8 @@ class XcstringsCodec(Codec):
             raise FileFormatError(f"the file is not UTF-8 (byte {exc.start})") from None
         bom = text.startswith(_BOM)
         body = text[1:] if bom else text
-        root = read_json(body, limits.max_depth)
+        # Spans down to each localization: root, strings, entry, localizations.
+        root = read_json(body, limits.max_depth, span_depth=4)
         strings = root.get("strings") if isinstance(root.value, dict) else None
         language = root.value.get("sourceLanguage") if isinstance(root.value, dict) else None
         if strings is None or not isinstance(strings.value, dict) or not isinstance(language, str):
