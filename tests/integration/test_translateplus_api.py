@@ -1,5 +1,6 @@
 """The TranslatePlus i18n API over HTTP on 127.0.0.1: both path sets, its job object, its
-errors, with the identity engine as the organization's default (real server, real SQLite)."""
+errors, with the identity engine as the organization's default (real server; SQLite, and
+PostgreSQL when reachable)."""
 
 from __future__ import annotations
 
@@ -57,13 +58,14 @@ def with_translateplus(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def make_api(
-    sqlite_url: str, settings_factory: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+    database_url: str, settings_factory: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., Any]:
     with_translateplus(monkeypatch)
 
     def make(**overrides: Any) -> Any:
+        api_options = overrides.pop("_api", {})
         overrides.setdefault("default_engine_provider", "identity")
-        return running_api(settings_factory(sqlite_url, **overrides), **overrides.pop("_api", {}))
+        return running_api(settings_factory(database_url, **overrides), **api_options)
 
     return make
 
