@@ -191,6 +191,8 @@ def test_tools_locale_follows_the_target() -> None:
         ("app/src/main/res/values/strings.xml", "app/src/main/res/values-es/strings.xml"),
         ("res/values-en/strings.xml", "res/values-es/strings.xml"),
         ("res/values-night/strings.xml", "res/values-es-night/strings.xml"),
+        ("res/values-en-rUS/strings.xml", "res/values-es/strings.xml"),
+        ("res/values-en-round/strings.xml", "res/values-es-round/strings.xml"),
         (None, "values-es/strings.xml"),
     ],
 )

@@ -162,6 +162,20 @@ def test_self_closing_target_and_other_encodings() -> None:
     assert '<target state="translated">Kaffee</target>' in out16.decode("utf-16")
 
 
+@pytest.mark.parametrize("encoding", ["windows-1252", "shift_jis"])
+def test_encodings_expat_cannot_read_itself_are_kept(encoding: str) -> None:
+    text = (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<xliff version="1.2">'
+        '<file source-language="en"><body><trans-unit id="a"><source>\u201cx\u201d</source>'
+        "</trans-unit></body></file></xliff>"
+    )
+    data = text.encode(encoding)
+    assert _extract(data).units[0].source == "\u201cx\u201d"
+    assert _render(data, {}, "en") == data
+    out = _render(data, {"a": "\u201cy\u201d \u0e01"})
+    assert '<target state="translated">\u201cy\u201d &#3585;</target>' in out.decode(encoding)
+
+
 def test_output_filename_and_sniff() -> None:
     assert CODEC.output_filename("messages.en.xlf", "en", "es") == "messages.es.xlf"
     assert CODEC.output_filename("messages.xlf", "en", "pt-BR") == "messages.pt-BR.xlf"

@@ -6,10 +6,12 @@ and its attributes start and end in the decoded text. `Edits` replaces just thos
 encodes the result in the file's own encoding, so every untouched byte stays as it was.
 
 Inline markup rule, shared by every XML codec: a unit's text is its element's inner XML with
-character and entity references decoded in the text runs only; child tags (inline codes,
-`<xliff:g>`, `<b>`), comments and processing instructions stay in it as their raw markup.
-`escape_inner` is the inverse: tags that came from the source (and balance) are written as
-markup, everything else as escaped text.
+character and entity references decoded in the text runs between tags (text inside an
+inline element is such a run too; CDATA counts as text); the tags themselves (inline codes,
+`<xliff:g>`, `<b>`), with their attribute values as written, comments and processing
+instructions stay in it as raw markup. `escape_inner` is the inverse: tags that came from
+the source and balance are written as markup, everything else as escaped text (`&`, `<`,
+`>`), so a literal `<b>` typed by a translator cannot become markup.
 """
 
 from __future__ import annotations

@@ -160,7 +160,8 @@ class AndroidCodec(Codec):
             if rest and rest[0].startswith("b+"):
                 rest = rest[1:]
             elif rest and rest[0].lower() == source_locale.split("-")[0].lower():
-                rest = rest[2:] if len(rest) > 1 and rest[1].startswith("r") else rest[1:]
+                region = len(rest) > 1 and len(rest[1]) == 3 and rest[1][0] == "r"
+                rest = rest[2:] if region and rest[1][1:].isupper() else rest[1:]
             return str(path.parent.parent / "-".join(["values", qualifier, *rest]) / path.name)
         return str(path.parent / f"values-{qualifier}" / path.name)
 
