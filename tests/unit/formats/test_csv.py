@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -126,8 +127,15 @@ def test_broken_files_name_the_problem_and_line(data: bytes, line: int, words: s
 
 def test_limits() -> None:
     data = b"".join(b"k%d,v\n" % i for i in range(20))
-    with pytest.raises(PayloadTooLargeError):
+    with pytest.raises(PayloadTooLargeError, match="limit of 10 "):
         _parse(data, Limits(max_units=10))
+    data = b"key,source\n" + b"".join(b'k%d,"v\n\nw"\n' % i for i in range(10))
+    assert len(_parse(data, Limits(max_units=10)).units) == 10  # newlines in cells are fine
+    many = b"".join(b"k%d,v\n" % i for i in range(1_500_000))
+    started = time.perf_counter()
+    with pytest.raises(PayloadTooLargeError, match="limit of 200000 rows"):
+        _parse(many)
+    assert time.perf_counter() - started < 1
     with pytest.raises(FileFormatError, match="no rows"):
         _parse(b"\n\n")
 

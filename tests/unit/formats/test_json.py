@@ -223,3 +223,15 @@ def test_any_document_renders_to_the_same_tree_with_its_strings_replaced(
     out = _render(extraction, {u.id: target + u.source for u in extraction.units})
     assert _shape(json.loads(out)) == _shape(tree)
     assert [u.source for u in _parse(out).units] == [target + u.source for u in extraction.units]
+
+
+def test_millions_of_strings_are_refused_before_scanning() -> None:
+    data = b"{" + b",".join(b'"k%d":"v"' % i for i in range(1_000_000)) + b"}"
+    assert len(data) < Limits().max_bytes
+    started = time.perf_counter()
+    with pytest.raises(PayloadTooLargeError, match="limit of 200000 strings"):
+        _parse(data)
+    assert time.perf_counter() - started < 0.5
+    # Escaped quotes and colons inside strings never make a file within the limit fail.
+    tricky = json.dumps({f"k{i}": 'a \\" b: c' for i in range(10)}).encode()
+    assert len(_parse(tricky, Limits(max_units=10)).units) == 10

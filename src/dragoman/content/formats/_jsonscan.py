@@ -127,10 +127,20 @@ class _Frame:
 
 def scan(text: str, limits: Limits, *, members: bool = False) -> Scan:
     """Scan `text` as one JSON object or array; raise FileFormatError at the first fault."""
+    # A cheap lower bound on the string values refuses a file of millions of strings before
+    # scanning it: every string has two quotes (an escaped quote only lowers the count) and
+    # every key needs a colon (a colon inside a string only lowers it too).
+    strings = (text.count('"') - text.count('\\"')) // 2
+    if strings - text.count(":") > limits.max_units:
+        raise PayloadTooLargeError(_too_many(limits))
     try:
         return _Scanner(text, limits, members).run()
     except JSONDecodeError as exc:
         raise FileFormatError(f"invalid JSON: {exc.msg}", line=line_of(text, exc.pos)) from None
+
+
+def _too_many(limits: Limits) -> str:
+    return f"the file holds more than the limit of {limits.max_units} strings"
 
 
 class _Scanner:
@@ -163,9 +173,7 @@ class _Scanner:
                 value, j = scanstring(text, i + 1, True)
                 leaves.append(Leaf(path, i, j, value))
                 if len(leaves) > self.limits.max_units:
-                    raise PayloadTooLargeError(
-                        f"the file holds more than the limit of {self.limits.max_units} strings"
-                    )
+                    raise PayloadTooLargeError(_too_many(self.limits))
                 i = j
             elif c in ("{", "["):
                 if len(stack) >= self.limits.max_depth:

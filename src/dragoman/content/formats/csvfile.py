@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from dragoman.content.model import Extraction, Limits, Unit
 from dragoman.errors import FileFormatError, PayloadTooLargeError
 
 _DELIMITERS = (",", ";", "\t", "|")
-_QUOTED = re.compile(r'"([^"]*(?:""[^"]*)*)"')
+_QUOTE_RUN = re.compile(r'"+')
 _QUOTED_RUN = re.compile(r'"[^"]*"')
 _CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 # Header names per role, compared lower-cased with `_` and `-` read as spaces.
@@ -95,6 +97,7 @@ class CsvCodec(Codec):
     def parse(self, data: bytes, *, source_locale: str, limits: Limits) -> Extraction:
         doc = decode(data, limits)
         delimiter = _delimiter(doc.text)
+        _check_size(doc.text, delimiter, limits)
         rows = _records(doc.text, delimiter)
         first = next((i for i, row in enumerate(rows) if not row.blank), None)
         if first is None:
@@ -210,6 +213,20 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+def _check_size(text: str, delimiter: str, limits: Limits) -> None:
+    """Refuse more records than units allowed (plus a header) before the slower scan: the
+    C `csv` reader counts them fast."""
+    if text.count("\n") <= limits.max_units:
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = sum(1 for row in reader if row)
+    except csv.Error:
+        return  # malformed: the scan below names the problem and its line
+    if records > limits.max_units + 1:
+        raise PayloadTooLargeError(f"the file holds more than the limit of {limits.max_units} rows")
+
+
 def _records(text: str, delimiter: str) -> list[Row]:
     """Split `text` into records, keeping each cell's span and whether it was quoted."""
     plain = re.compile(r'(?!")[^' + re.escape(delimiter) + r"\r\n]*")
@@ -220,17 +237,18 @@ def _records(text: str, delimiter: str) -> list[Row]:
         start_line = line
         while True:
             if text.startswith('"', i):
-                match = _QUOTED.match(text, i)
-                if match is None:
+                close = _closing_quote(text, i + 1)
+                if close < 0:
                     raise FileFormatError("a quoted field is never closed", line=line)
-                raw = match.group(1)
+                raw = text[i + 1 : close]
                 line += raw.count("\n")
-                cells.append(Cell(i, match.end(), True, raw.replace('""', '"')))
+                cells.append(Cell(i, close + 1, True, raw.replace('""', '"')))
+                i = close + 1
             else:
                 match = plain.match(text, i)
                 assert match is not None  # the pattern matches the empty string
                 cells.append(Cell(i, match.end(), False, match.group()))
-            i = match.end()
+                i = match.end()
             if not text.startswith(delimiter, i):
                 break
             i += 1
@@ -244,6 +262,15 @@ def _records(text: str, delimiter: str) -> list[Row]:
                 raise FileFormatError("unexpected text after a closing quote", line=line)
             line += 1
     return rows
+
+
+def _closing_quote(text: str, start: int) -> int:
+    """The offset of the quote that closes a field opened before `start`, or -1: the last
+    quote of the first run of odd length (`""` is an escaped quote)."""
+    for run in _QUOTE_RUN.finditer(text, start):
+        if (run.end() - run.start()) % 2:
+            return run.end() - 1
+    return -1
 
 
 def _norm(cell: str) -> str:
