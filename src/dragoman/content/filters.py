@@ -6,7 +6,8 @@ import re
 
 from dragoman.content.placeholders import mask_spans
 
-# Whole-string shapes that hold letters yet are not prose.
+# Whole-string shapes that hold letters yet are not prose. No two adjacent repeats may match
+# the same characters (`\d+[A-Za-z0-9]*` is quadratic on a long digit run; issue 9).
 _NOT_PROSE = re.compile(
     r"""
     (?:https?|ftp)://\S+ | www\.\S+ | mailto:\S+             # URLs
@@ -15,7 +16,7 @@ _NOT_PROSE = re.compile(
     | \d{4}-\d{2}-\d{2}(?:[T\ ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?  # ISO date
     | [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}  # UUID
     | [A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+                  # identifiers: course_101, a.b_c
-    | [A-Za-z]+\d+[A-Za-z0-9]* | \d+[A-Za-z]+\d[A-Za-z0-9]*       # codes: course101, 2fa3
+    | [A-Za-z]+\d[A-Za-z0-9]*+ | \d+[A-Za-z]+\d[A-Za-z0-9]*+     # codes: course101, 2fa3
     | [-+]?(?:\d[\d,.\s]*)?\d(?:[eE][-+]?\d+)?\s*(?:%|px|em|rem|pt|ms|s|kb|mb|gb)?  # numbers
     """,
     re.VERBOSE | re.IGNORECASE,

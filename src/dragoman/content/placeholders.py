@@ -12,15 +12,18 @@ from dragoman.errors import PlaceholderMismatchError
 # Grouped by first character so the regex engine rejects most positions at once. Within a
 # group, longer and more specific forms come first (`{{name}}` before `{name}`, `%1$s` before
 # `%1`, `%(n)s` before `%s`).
+# Every repetition is linear on hostile text (issue 9): no two adjacent repeats can match the
+# same characters (hence the possessive `*+`), and a comment's scan stops at the next `<!--`,
+# so no character is rescanned from many starts (`<!-- a <!-- b -->` protects `<!-- b -->`).
 _SYNTAX = r"""
   <(?:
-      !--.*?--                                             # HTML comment
+      !--(?:[^<\-]|<(?!!--)|-(?!->))*+--                 # HTML comment, up to the next <!--
     | /?[A-Za-z][\w:.\-]*(?:\s(?:[^<>"']|"[^"]*"|'[^']*')*)?/?  # tag; `<3`, `a < b` never match
   )>
 | &(?:[A-Za-z][A-Za-z0-9]{1,31}|\#[0-9]{1,7}|\#[xX][0-9A-Fa-f]{1,6});   # entity
 | \{(?:
-      \{-?\s*[^{}]*\}\}                                       # {{name}}, {{- name}} (i18next)
-    | \s*[\w.\[\]\-]*\s*(?:[,!:][^{}]*)?\}                  # {0}, {name}, {count, number}, {0:.2f}
+      \{[^{}]*\}\}                                           # {{name}}, {{- name}} (i18next)
+    | \s*+(?:[\w.\[\]\-]++\s*+)?(?:[,!:][^{}]*)?\}          # {0}, {name}, {count, number}, {0:.2f}
   )
 | \$(?:
       t\([^()]*\)                                          # i18next nesting $t(key)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ from dragoman.engines.base import Segment
 from dragoman.errors import EngineError, PlaceholderMismatchError
 
 TranslateFn = Callable[[Sequence[Segment]], list[str]]
-_EDGES = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
 _Key = tuple[str, tuple[str, ...]]
 
 
@@ -85,12 +83,13 @@ class _Plan:
 
 def _edges(text: str) -> tuple[str, str, str]:
     """Split `text` into leading whitespace, core and trailing whitespace."""
-    core = text.strip()
-    if core == text:
-        return "", text, ""
-    m = _EDGES.match(text)
-    assert m is not None  # the pattern matches every string
-    return m.group(1), m.group(2), m.group(3)
+    # str.strip() is linear; a regex such as `^(\s*)(.*?)(\s*)$` is quadratic on long inner
+    # whitespace runs (issue 9). strip() and `\s` agree on what whitespace is.
+    start = len(text) - len(text.lstrip())
+    if start == len(text):
+        return text, "", ""
+    end = len(text.rstrip())
+    return text[:start], text[start:end], text[end:]
 
 
 def _plan(strings: Sequence[str], hints: Sequence[tuple[str, ...]] | None) -> list[_Plan]:

@@ -16,8 +16,11 @@ from collections.abc import Sequence
 from dragoman.engines.base import MARKER
 
 _SPECIAL = re.compile(r"([\\\[\]^$/@<>{}])")
-_BREAKING_SPACE = re.compile(r"(\s*[\n\r\v\f\u2028\u2029]\s*)")
-_OUTPUT_TOKEN = re.compile(r"\\(.)|\[((?:\\.|[^\]\\])*)\]|([^\\\[]+)", re.DOTALL)
+# A whole whitespace run holding a line break. It starts only where a run starts and never
+# backtracks, so a long run without a break costs one scan, not one per position (issue 9).
+_BREAKING_SPACE = re.compile(r"((?<!\s)[^\S\n\r\v\f\u2028\u2029]*+[\n\r\v\f\u2028\u2029]\s*+)")
+# A superblank holds no unescaped `[`: an unclosed `[[[...` is then rescanned from no start.
+_OUTPUT_TOKEN = re.compile(r"\\(.)|\[((?:\\.|[^\[\]\\])*+)\]|([^\\\[]+)", re.DOTALL)
 _UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
 
@@ -32,11 +35,11 @@ SEGMENTS_PER_FLUSH = 16
 
 def split_edges(text: str) -> tuple[str, str, str]:
     """`text` as (leading whitespace, core, trailing whitespace)."""
-    core = text.strip()
-    if not core:
+    start = len(text) - len(text.lstrip())
+    if start == len(text):
         return text, "", ""
-    start = text.index(core)
-    return text[:start], core, text[start + len(core) :]
+    end = len(text.rstrip())
+    return text[:start], text[start:end], text[end:]
 
 
 def _escape(text: str) -> str:
