@@ -88,6 +88,17 @@ def test_source_is_a_filled_msgstr_unless_fuzzy_else_the_msgid() -> None:
     }
 
 
+def test_a_catalog_in_another_language_keeps_the_msgid_as_source() -> None:
+    german = DJANGO.replace(b'"Language: en\\n"', b'"Language: de\\n"')
+    units = {u.id: u for u in _parse(german)}
+    assert units["No results for “{query}”"].source == "No results for “{query}”"
+    assert units["%(counter)s result"].plural == {
+        "one": "%(counter)s result",
+        "other": "%(counter)s results",
+    }
+    assert {u.id: u.source for u in _parse(german)} != {u.id: u.source for u in _parse(DJANGO)}
+
+
 @pytest.mark.parametrize("data", [DJANGO, CRLF, POT], ids=["django", "crlf", "pot"])
 def test_unchanged_render_is_byte_identical(data: bytes) -> None:
     codec = PotCodec() if data is POT else PoCodec()
@@ -174,7 +185,8 @@ def test_escapes_round_trip_through_a_target() -> None:
     units[0].target = 'Say "hi"\\ to\tall\nof them'
     out = codec.render(extraction.skeleton, units, target_locale="de")
     assert b'msgstr ""\n"Say \\"hi\\"\\\\ to\\tall\\n"\n"of them"\n' in out
-    assert _parse(out)[0].source == 'Say "hi"\\ to\tall\nof them'
+    again = PoCodec().parse(out, source_locale="de", limits=Limits()).units
+    assert again[0].source == 'Say "hi"\\ to\tall\nof them'
 
 
 def test_crlf_file_stays_crlf() -> None:

@@ -62,6 +62,15 @@ def same_language(a: str, b: str) -> bool:
     return gettext_language(a).lower() == gettext_language(b).lower()
 
 
+def same_primary(a: str, b: str) -> bool:
+    """`en_GB` and `en` are both English; an empty name matches nothing."""
+    return bool(a) and _primary(a) == _primary(b)
+
+
+def _primary(locale: str) -> str:
+    return gettext_language(locale).split("_")[0].split("@")[0].lower()
+
+
 def plural_table(plural_forms: str | None, language: str) -> tuple[int, str, tuple[str, ...]]:
     """`(nplurals, expression, CLDR category of each index)` for a file's `Plural-Forms`
     header, read against `language`; Babel's table for the language when there is none."""

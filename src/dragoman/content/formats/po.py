@@ -31,6 +31,7 @@ class PoSkeleton:
     newline_tail: str  # "\r" for a CRLF file, "" for LF
     width: int | None  # None: the file was written with --no-wrap
     language: str  # the header's Language, else the parsed source locale
+    source_locale: str
     table: tuple[int, str, tuple[str, ...]]  # the file's plural table
     template: bool
 
@@ -41,8 +42,8 @@ def message_id(entry: Entry) -> str:
 
 
 class PoCodec(Codec):
-    """A gettext catalog; a filled, non-fuzzy msgstr is the source text of its entry (the
-    file is declared to be in the source locale), else the msgid."""
+    """A gettext catalog. The msgid is the source, except in a catalog whose `Language` is
+    the source language itself (a monolingual `en.po`): there a filled, non-fuzzy msgstr is."""
 
     name = "po"
     extensions = (".po",)
@@ -72,6 +73,7 @@ class PoCodec(Codec):
         head = hdr.fields(header.msgstr[0]) if header else {}
         language = head.get("Language") or source_locale
         table = hdr.plural_table(head.get("Plural-Forms"), language)
+        monolingual = hdr.same_primary(head.get("Language", ""), source_locale)
         units: list[Unit] = []
         seen: set[str] = set()
         for entry in messages:
@@ -79,7 +81,7 @@ class PoCodec(Codec):
             if uid in seen:
                 raise FileFormatError(f"duplicate message {entry.msgid[:40]!r}", line=entry.line)
             seen.add(uid)
-            units.append(self._unit(uid, entry, table))
+            units.append(self._unit(uid, entry, table, monolingual))
         if len(units) > limits.max_units:
             raise FileFormatError(f"more than {limits.max_units} messages")
         skeleton = PoSkeleton(
@@ -93,14 +95,18 @@ class PoCodec(Codec):
             width=None if any(len(x.rstrip("\r")) > PAGE_WIDTH for x in lines if '"' in x)
             else PAGE_WIDTH,
             language=language,
+            source_locale=source_locale,
             table=table,
             template=self.template,
         )  # fmt: skip
         return Extraction(units, skeleton, {"language": language})
 
-    def _unit(self, uid: str, entry: Entry, table: tuple[int, str, tuple[str, ...]]) -> Unit:
+    def _unit(
+        self, uid: str, entry: Entry, table: tuple[int, str, tuple[str, ...]], monolingual: bool
+    ) -> Unit:
         filled = (
-            "fuzzy" not in entry.flags
+            monolingual
+            and "fuzzy" not in entry.flags
             and all(entry.msgstr)
             and (entry.msgid_plural is None or len(entry.msgstr) == table[0])
         )
@@ -179,7 +185,10 @@ class _Renderer:
         # start -> (end, lines that replace lines[start:end]); end > start always
         self.edits: dict[int, tuple[int, list[str]]] = {}
         self.target = target
-        self.relocale = not hdr.same_language(target, sk.language)
+        # Rendering for the parsed source locale leaves the header alone (identity).
+        self.relocale = not (
+            hdr.same_language(target, sk.language) or hdr.same_language(target, sk.source_locale)
+        )
         self.table = gettext_plurals(target) if self.relocale else sk.table
         self.utf8 = utf8
         by_id = {u.id: u for u in units}
