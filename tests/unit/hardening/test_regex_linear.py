@@ -52,7 +52,7 @@ HOSTILE: dict[str, str] = {
     "email local part dots": "a" + "." * N + "@",
     "email then dotted labels": "a@b" + ".b" * N + "!",
     "icu heads": "{a, plural, " * (N // 6),
-    "icu select branches": "{a, select, " + "b {c} " * (N // 3),
+    "icu select branches": "{a, select, " + "b {c} " * (N // 6),
     "open brackets": "[" * N,
     "escaped brackets": "\\[" * N,
 }
