@@ -135,7 +135,7 @@ def test_limits() -> None:
     started = time.perf_counter()
     with pytest.raises(PayloadTooLargeError, match="limit of 200000 rows"):
         _parse(many)
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 5  # a guard against quadratic work, not a benchmark
     with pytest.raises(FileFormatError, match="no rows"):
         _parse(b"\n\n")
 

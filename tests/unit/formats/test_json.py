@@ -174,7 +174,7 @@ def test_limits_on_depth_strings_and_size_are_enforced_fast() -> None:
     with pytest.raises(FileFormatError, match="deeper than the limit of 64") as caught:
         _parse(deep)
     assert caught.value.line == 1
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 5  # a guard against quadratic work, not a benchmark
     nested = b'{"a": ' * 64 + b'"x"' + b"}" * 64
     assert _parse(nested).units[0].id == ".".join("a" * 64)
     with pytest.raises(FileFormatError, match="deeper"):
@@ -231,7 +231,7 @@ def test_millions_of_strings_are_refused_before_scanning() -> None:
     started = time.perf_counter()
     with pytest.raises(PayloadTooLargeError, match="limit of 200000 strings"):
         _parse(data)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 5  # a guard against quadratic work, not a benchmark
     # Escaped quotes and colons inside strings never make a file within the limit fail.
     tricky = json.dumps({f"k{i}": 'a \\" b: c' for i in range(10)}).encode()
     assert len(_parse(tricky, Limits(max_units=10)).units) == 10

@@ -218,13 +218,23 @@ def _check_size(text: str, delimiter: str, limits: Limits) -> None:
     C `csv` reader counts them fast."""
     if text.count("\n") <= limits.max_units:
         return
+    if '"' not in text:  # no quoted cells: each line that is not blank is a record
+        lines = text.split("\n")
+        records = len(lines) - lines.count("") - lines.count("\r")
+        if records > limits.max_units + 1:
+            raise PayloadTooLargeError(_too_many_rows(limits))
+        return
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = sum(1 for row in reader if row)
     except csv.Error:
         return  # malformed: the scan below names the problem and its line
     if records > limits.max_units + 1:
-        raise PayloadTooLargeError(f"the file holds more than the limit of {limits.max_units} rows")
+        raise PayloadTooLargeError(_too_many_rows(limits))
+
+
+def _too_many_rows(limits: Limits) -> str:
+    return f"the file holds more than the limit of {limits.max_units} rows"
 
 
 def _records(text: str, delimiter: str) -> list[Row]:
