@@ -78,6 +78,7 @@ class Node:
         "_attr_span",
         "_attrs",
         "_text",
+        "_values",
         "children",
         "comments",
         "end",
@@ -110,6 +111,7 @@ class Node:
         self._text = text
         self._attr_span = attr_span
         self._attrs: dict[str, Attr] | None = None
+        self._values: dict[str, str] | None = None
 
     @property
     def attrs(self) -> dict[str, Attr]:
@@ -122,10 +124,13 @@ class Node:
         return self._attrs
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        if self._attr_span[0] == self._attr_span[1]:
-            return default
-        attr = self.attrs.get(name)
-        return default if attr is None else attr.value
+        """An attribute's decoded value (without building spans, which only edits need)."""
+        values = self._values
+        if values is None:
+            start, end = self._attr_span
+            raw = _ATTR.findall(self._text[start:end]) if start != end else ()
+            values = self._values = {k: unescape(v) if "&" in v else v for k, _, v in raw}
+        return values.get(name, default)
 
     def find(self, local: str) -> Node | None:
         for child in self.children:

@@ -47,8 +47,8 @@ class ResxCodec(Codec):
                 name is None
                 or value is None
                 or name.startswith(">>")
-                or "type" in data_node.attrs
-                or "mimetype" in data_node.attrs
+                or data_node.get("type") is not None
+                or data_node.get("mimetype") is not None
             ):
                 continue
             if name in values:
