@@ -278,3 +278,16 @@ def test_limits_are_enforced_quickly() -> None:
     with pytest.raises(FileFormatError):
         _parse(junk)
     assert time.perf_counter() - started < 1.0
+
+
+def test_identity_holds_when_an_entry_has_fewer_forms_than_the_header_says() -> None:
+    data = (
+        b'msgid ""\nmsgstr ""\n"Language: ru\\n"\n"Plural-Forms: nplurals=3; plural=(n%10==1 && '
+        b'n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"\n\n'
+        b'msgid "a"\nmsgid_plural "as"\nmsgstr[0] ""\nmsgstr[1] ""\n'
+    )
+    extraction = PoCodec().parse(data, source_locale="ru", limits=Limits())
+    assert PoCodec().render(extraction.skeleton, extraction.units, target_locale="ru") == data
+    # For another language the entry gets that language's form count.
+    out = PoCodec().render(extraction.skeleton, extraction.units, target_locale="ja")
+    assert out.endswith(b'msgid_plural "as"\nmsgstr[0] ""\n')

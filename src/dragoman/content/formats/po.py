@@ -250,7 +250,7 @@ class _Renderer:
         elif translated:
             chosen = unit.target_plural or {"other": unit.target or ""}
             forms = [_pick(chosen, cat) for cat in self.table[2]]
-        elif len(entry.msgstr) != self.table[0]:
+        elif self.relocale and len(entry.msgstr) != self.table[0]:
             # The plural count changed: lay the old forms out again, matched by category.
             old = dict(zip(self.sk.table[2], entry.msgstr, strict=False))
             old.setdefault("other", entry.msgstr[-1])
