@@ -44,10 +44,7 @@ _TOKEN = re.compile(
     re.S | re.X,
 )
 _ATTR = re.compile(r"""\s+([^\s=/>]+)\s*=\s*(["'])(.*?)\2""", re.S)
-# Markup inside an element's content: CDATA (group 1), comments, PIs, start/end/empty tags.
-INNER_MARKUP = re.compile(
-    r"""<!\[CDATA\[(.*?)\]\]>|<!--.*?-->|<\?.*?\?>|<(?:[^<>"']|"[^"<]*"|'[^'<]*')*>""", re.S
-)
+# Markup inside an element's content (CDATA, comments, PIs, tags), captured for re.split.
 _INNER_SPLIT = re.compile(
     r"""(<!\[CDATA\[.*?\]\]>|<!--.*?-->|<\?.*?\?>|<(?:[^<>"']|"[^"<]*"|'[^'<]*')*>)""", re.S
 )
@@ -75,20 +72,9 @@ class Node:
     """
 
     __slots__ = (
-        "_attr_span",
-        "_attrs",
-        "_text",
-        "_values",
-        "children",
-        "comments",
-        "end",
-        "inner_end",
-        "local",
-        "name",
-        "self_closing",
-        "start",
-        "tag_end",
-    )
+        "_attr_span", "_attrs", "_text", "_values", "children", "comments", "end", "inner_end",
+        "local", "name", "self_closing", "start", "tag_end",
+    )  # fmt: skip
 
     def __init__(
         self,
