@@ -97,3 +97,7 @@ class FileFormatError(ValidationError):
 
 class UnsupportedFormatError(ValidationError):
     """This server has no codec for that file format."""
+
+
+class InvalidTransitionError(ConflictError):
+    """The job is not in a state that allows this action."""

@@ -16,7 +16,7 @@ from dragoman.settings import Settings
 from dragoman.store.db import Database
 from dragoman.store.tables import events, jobs
 from dragoman.timefmt import utcnow
-from dragoman.worker import transitions
+from dragoman.core import transitions
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dragoman.core import transitions
 from dragoman.core.files import file_limits
+from dragoman.core.transitions import ClaimedJob
 from dragoman.delivery.buses.base import EventBus
 from dragoman.engines.base import Engine, Segment
 from dragoman.engines.registry import EnginePool
@@ -18,8 +20,7 @@ from dragoman.settings import Settings
 from dragoman.store.blobs.base import BlobStore
 from dragoman.store.db import Database
 from dragoman.timefmt import utcnow
-from dragoman.worker import stages, transitions
-from dragoman.worker.transitions import ClaimedJob
+from dragoman.worker import stages
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 0.5
