@@ -79,28 +79,29 @@ def read_plist(data: bytes, max_depth: int) -> tuple[str, Node]:
     stack: list[Node] = []
     root: Node | None = None
     for match in _TOKEN.finditer(text):
-        tag = match.group("tag")
+        _, close, tag, empty = match.groups()
         if tag is None:  # comment, declaration, DOCTYPE or CDATA (read with its element)
             continue
-        if match.group("close"):
+        start, end = match.span()
+        if close:
             node = stack.pop()
-            node.end, node.inner_end = match.end(), match.start()
-            if node.tag in ("key", "string"):
+            node.end, node.inner_end = end, start
+            if tag == "key" or tag == "string":
                 node.text = _char_data(text, node)
             continue
-        node = Node(tag, match.start(), inner_start=match.end())
-        if match.group("empty"):
-            node.end = node.inner_end = match.end()
+        node = Node(tag, start, inner_start=end)
         if stack:
             stack[-1].children.append(node)
-        elif tag != "plist":
+        elif tag == "plist":
+            root = node
+        else:
             raise FileFormatError(f"expected <plist>, found <{tag}>")
-        if not match.group("empty"):
+        if empty:
+            node.end = node.inner_end = end
+        else:
             stack.append(node)
             if len(stack) > max_depth:
                 raise FileFormatError(f"the property list nests deeper than {max_depth}")
-        if tag == "plist":
-            root = node
     if root is None or not root.children:
         raise FileFormatError("the file has no <plist> value")
     return text, root.children[0]
