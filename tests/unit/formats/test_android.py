@@ -210,6 +210,13 @@ def test_android_qualifiers() -> None:
     )
 
 
+def test_a_string_and_a_plurals_entry_may_share_a_name() -> None:
+    data = _doc(
+        '<string name="n">x</string><plurals name="n"><item quantity="other">y</item></plurals>'
+    )
+    assert [u.id for u in _parse(data)] == ["n", "n#plurals"]
+
+
 def test_duplicate_names_and_wrong_root_are_refused() -> None:
     with pytest.raises(FileFormatError, match=r"duplicate resource name 'a'.*line 5"):
         _parse(_doc('<string name="a">x</string>\n\n<string name="a">y</string>'))

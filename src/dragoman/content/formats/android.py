@@ -103,6 +103,9 @@ class AndroidCodec(Codec):
                 continue
             product = node.get("product")
             uid = f"{name}#{product}" if product and product != "default" else name
+            # A string and a plurals entry may share a name (they are different resource types).
+            if (kind == "plurals" and uid in values) or (kind == "string" and uid in plurals):
+                uid = f"{uid}#{kind}"
             translatable = node.get("translatable", "true") != "false"
             notes = tuple(c for c in node.comments if c)
             if kind == "string":
