@@ -235,3 +235,14 @@ def test_millions_of_strings_are_refused_before_scanning() -> None:
     # Escaped quotes and colons inside strings never make a file within the limit fail.
     tricky = json.dumps({f"k{i}": 'a \\" b: c' for i in range(10)}).encode()
     assert len(_parse(tricky, Limits(max_units=10)).units) == 10
+
+
+def test_long_backslash_runs_cost_linear_time() -> None:
+    # Valid JSON: 200,000 escaped backslashes, then one \u escape and one \/ to reach the scans.
+    data = b'{"a": "' + b"\\\\" * 200_000 + b'x", "b": "\\u00e9\\/"}'
+    started = time.perf_counter()
+    extraction = _parse(data)
+    assert time.perf_counter() - started < 5  # quadratic matching takes minutes here
+    assert extraction.units[0].source == "\\" * 200_000 + "x"
+    out = _render(extraction, {"b": "é/"})
+    assert out.endswith(b'"b": "\\u00e9\\/"}')

@@ -9,8 +9,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # A run of backslashes before `u` + 4 hex digits, or before `/`: an escape when the run is odd.
-_U_ESCAPE = re.compile(r"(\\+)u([0-9a-fA-F]{4})")
-_SLASH_ESCAPE = re.compile(r"(\\+)/")
+# Each run is matched from its first backslash only, so a long run costs linear time.
+_U_ESCAPE = re.compile(r"(?<!\\)(\\+)u([0-9a-fA-F]{4})")
+_SLASH_ESCAPE = re.compile(r"(?<!\\)(\\+)/")
 _LOWER_U = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9a-f]{4})")
 _HTML = frozenset({"003c", "003e", "0026"})
 
