@@ -50,6 +50,7 @@ _INNER_SPLIT = re.compile(
 )
 _REF = re.compile(r"&(#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*);")
 _PREDEFINED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_NONE: frozenset[str] = frozenset()
 # Characters XML 1.0 cannot hold at all, even as references.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -313,10 +314,21 @@ def split_inner(raw: str) -> list[tuple[bool, str]]:
 
 def inner_source(raw: str) -> tuple[str, frozenset[str]]:
     """The unit text of an element's inner XML and the set of markup strings it holds."""
-    if "<" not in raw and "&" not in raw and "\r" not in raw:
-        return raw, frozenset()
-    runs = split_inner(raw)
-    return "".join(t for _, t in runs), frozenset(t for m, t in runs if m)
+    if "<" not in raw:
+        return (unescape(raw) if "&" in raw or "\r" in raw else raw), _NONE
+    parts = _INNER_SPLIT.split(raw)
+    markup: list[str] = []
+    for index in range(1, len(parts), 2):
+        part = parts[index]
+        if part.startswith("<![CDATA["):
+            parts[index] = part[9:-3].replace("\r\n", "\n")
+        else:
+            markup.append(part)
+    for index in range(0, len(parts), 2):
+        part = parts[index]
+        if "&" in part or "\r" in part:
+            parts[index] = unescape(part)
+    return "".join(parts), frozenset(markup)
 
 
 def split_target(text: str, markup: Collection[str]) -> list[tuple[bool, str]]:
