@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from dragoman import __version__
 from dragoman.delivery.hub import EventHub
+from dragoman.delivery.webhooks.profiles import RendererBySurface
 from dragoman.http_limits import MULTIPART_OVERHEAD, BodyRule, BodySizeLimit, detail_body
 from dragoman.services import Services
 from dragoman.settings import Settings
@@ -21,6 +22,8 @@ from dragoman.surfaces.native.org_settings import router as org_settings_router
 from dragoman.surfaces.native.routes import router as native_router
 from dragoman.surfaces.native.webhook_payloads import NativeWebhookPayloads
 from dragoman.surfaces.native.ws import router as ws_router
+from dragoman.surfaces.translateplus import router as translateplus_router
+from dragoman.surfaces.translateplus.webhooks import TranslatePlusWebhookPayloads
 from dragoman.worker.dispatchers.base import Dispatcher
 
 
@@ -32,7 +35,12 @@ def build_services(
         settings,
         run_workers=run_workers,
         dispatcher=dispatcher,
-        payloads=NativeWebhookPayloads(settings),
+        payloads=RendererBySurface(
+            {
+                "native": NativeWebhookPayloads(settings),
+                "translateplus": TranslatePlusWebhookPayloads(settings),
+            }
+        ),
     )
 
 
@@ -89,6 +97,7 @@ def create_app(
     )
     app.include_router(native_router)
     app.include_router(native_files_router)
+    app.include_router(translateplus_router)
     app.include_router(org_settings_router)
     app.include_router(ws_router)
 

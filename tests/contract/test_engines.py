@@ -12,6 +12,7 @@ import pytest
 from dragoman.engines.apertium import ApertiumEngine
 from dragoman.engines.apertium_pipeline import find_modes_dir
 from dragoman.engines.base import Engine, Segment
+from dragoman.engines.identity import IdentityEngine
 from dragoman.engines.pseudo import PseudoEngine
 
 
@@ -31,7 +32,11 @@ def _apertium() -> Engine:
     return ApertiumEngine()
 
 
-FACTORIES: dict[str, Callable[[], Engine]] = {"pseudo": PseudoEngine, "apertium": _apertium}
+FACTORIES: dict[str, Callable[[], Engine]] = {
+    "pseudo": PseudoEngine,
+    "apertium": _apertium,
+    "identity": IdentityEngine,
+}
 
 
 @pytest.fixture(params=sorted(FACTORIES))

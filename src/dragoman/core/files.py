@@ -79,7 +79,7 @@ def prepare(org: Organization, request: FileSubmitRequest, settings: Settings) -
         raise ValidationError("the file is empty", field="file")
     filename = PurePosixPath(request.filename.replace("\\", "/")).name[:255] or "upload"
     if request.callback_url is not None:
-        check_callback_url(request.callback_url, settings=settings)
+        check_callback_url(request.callback_url, "callback_url", settings=settings)
     codec = registry.for_file(filename, request.data, request.format)
     extraction = codec.parse(
         request.data, source_locale=_parse_locale(request), limits=file_limits(settings)
