@@ -246,3 +246,17 @@ def test_long_backslash_runs_cost_linear_time() -> None:
     assert extraction.units[0].source == "\\" * 200_000 + "x"
     out = _render(extraction, {"b": "é/"})
     assert out.endswith(b'"b": "\\u00e9\\/"}')
+
+
+def test_ids_of_long_nested_keys_stay_short_and_unique() -> None:
+    # 60 levels of 1,000-character keys above 20,000 leaves: full paths would be 60 KB each.
+    head = b"".join(b'{"' + bytes([65 + i % 26]) * 1000 + b'": ' for i in range(60))
+    leaves = b",".join(b'"k%d": "v"' % i for i in range(20_000))
+    data = head + b"{" + leaves + b"}" + b"}" * 60
+    units = _parse(data).units
+    assert len(units) == 20_000
+    assert max(len(u.id) for u in units) <= 200
+    assert len({u.id for u in units}) == 20_000
+    assert units[0].context == ("F" * 1000, "G" * 1000, "H" * 1000, "k0")  # the last keys
+    out = _render(_parse(data), {units[5].id: "w"})
+    assert out == data.replace(b'"k5": "v"', b'"k5": "w"')

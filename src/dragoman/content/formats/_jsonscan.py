@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from hashlib import blake2b
 from json import JSONDecodeError
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C scanner, untyped
 
@@ -13,6 +14,7 @@ from dragoman.errors import FileFormatError, PayloadTooLargeError
 JsonPath = tuple[str | int, ...]
 
 _NOT_WS = re.compile(r"[^ \t\n\r]")
+_MAX_ID, _KEEP = 200, 90
 _SCALAR = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null")
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -23,12 +25,18 @@ _BOMS = (
 
 @dataclass(frozen=True, slots=True)
 class Leaf:
-    """A string value: its path, the span of its quoted token and its decoded text."""
+    """A string value: where it sits, its unit id, its quoted token's span and its text."""
 
-    path: JsonPath
+    parent: JsonPath  # the container's path, one tuple shared by all its children
+    key: str | int
+    uid: str  # the key path, shortened past _MAX_ID
     start: int
     end: int
     value: str
+
+    @property
+    def path(self) -> JsonPath:
+        return (*self.parent, self.key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +55,10 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Obj:
-    """A non-empty object: its path, where its interior ends and its members."""
+    """A non-empty object: its path and id, where its interior ends and its members."""
 
     path: JsonPath
+    uid: str
     close: int  # index of its `}`
     members: tuple[Member, ...]
 
@@ -114,15 +123,33 @@ def line_of(text: str, pos: int) -> int:
 class _Frame:
     """An open container while scanning; for objects, the member being read."""
 
-    __slots__ = ("is_obj", "key", "key_end", "key_start", "lead", "members", "path", "value_start")
+    __slots__ = (
+        "index",
+        "is_obj",
+        "key",
+        "key_end",
+        "key_start",
+        "lead",
+        "members",
+        "path",
+        "uid",
+        "value_start",
+    )
 
-    def __init__(self, is_obj: bool, path: JsonPath, lead: int) -> None:
+    def __init__(self, is_obj: bool, path: JsonPath, uid: str, lead: int) -> None:
         self.is_obj = is_obj
         self.path = path
+        self.uid = uid
         self.members: list[Member] = []
         self.lead = lead
         self.key = ""
+        self.index = 0
         self.key_start = self.key_end = self.value_start = lead
+
+    @property
+    def child(self) -> str | int:
+        """The key or index of the value being read."""
+        return self.key if self.is_obj else self.index
 
 
 def scan(text: str, limits: Limits, *, members: bool = False) -> Scan:
@@ -165,13 +192,14 @@ class _Scanner:
         if text[i] not in "{[":
             raise self.fail("a locale file must hold an object or an array", i)
         stack: list[_Frame] = []
-        path: JsonPath = ()
         while True:
             # Read one value at `i`; containers push a frame and go on to their first value.
             c = text[i] if i < n else ""
             if c == '"':
                 value, j = scanstring(text, i + 1, True)
-                leaves.append(Leaf(path, i, j, value))
+                parent = stack[-1]
+                key = parent.child
+                leaves.append(Leaf(parent.path, key, join_id(parent.uid, key), i, j, value))
                 if len(leaves) > self.limits.max_units:
                     raise PayloadTooLargeError(_too_many(self.limits))
                 i = j
@@ -184,14 +212,14 @@ class _Scanner:
                 if text.startswith("}" if c == "{" else "]", j):
                     i = j + 1  # an empty container holds nothing to record
                 else:
-                    frame = _Frame(c == "{", path, i + 1)
-                    stack.append(frame)
-                    if frame.is_obj:
-                        i = self.key(frame, j)
-                        path = (*frame.path, frame.key)
+                    if stack:
+                        key = stack[-1].child
+                        path, uid = (*stack[-1].path, key), join_id(stack[-1].uid, key)
                     else:
-                        i = j
-                        path = (*frame.path, 0)
+                        path, uid = (), ""
+                    frame = _Frame(c == "{", path, uid, i + 1)
+                    stack.append(frame)
+                    i = self.key(frame, j) if frame.is_obj else j
                     continue
             else:
                 match = _SCALAR.match(text, i)
@@ -222,11 +250,8 @@ class _Scanner:
                     if frame.is_obj:
                         frame.lead = i + 1
                         i = self.key(frame, skip(text, i + 1))
-                        path = (*frame.path, frame.key)
                     else:
-                        last = path[-1]
-                        assert isinstance(last, int)
-                        path = (*frame.path, last + 1)
+                        frame.index += 1
                         i = skip(text, i + 1)
                     break
                 if c != ("}" if frame.is_obj else "]"):
@@ -234,8 +259,7 @@ class _Scanner:
                     raise self.fail(f"expected {expected}" if c else "unexpected end of file", i)
                 stack.pop()
                 if frame.is_obj and self.want_members:
-                    self.objects.append(Obj(frame.path, i, tuple(frame.members)))
-                path = frame.path
+                    self.objects.append(Obj(frame.path, frame.uid, i, tuple(frame.members)))
                 i += 1
             else:
                 end = skip(text, i)
@@ -257,20 +281,25 @@ class _Scanner:
         return frame.value_start
 
 
-def key_path(path: JsonPath) -> str:
-    """A unit id for a path: `home.title`, `menu.items[2].label`, `[0].name`."""
-    out: list[str] = []
-    for key in path:
-        if isinstance(key, int):
-            out.append(f"[{key}]")
-        else:
-            out.append(f".{key}" if out else key)
-    return "".join(out)
+def join_id(prefix: str, key: str | int) -> str:
+    """A child's unit id: `home.title`, `menu.items[2]`, `[0]`; an id longer than _MAX_ID
+    keeps its ends and a digest of the whole, so a file of long nested keys cannot make
+    every id megabytes long."""
+    if isinstance(key, int):
+        return _shorten(f"{prefix}[{key}]")
+    return _shorten(f"{prefix}.{key}" if prefix else key)
 
 
-def breadcrumbs(path: JsonPath) -> tuple[str, ...]:
-    """The keys along a path (array indexes left out), as context for the translator."""
-    return tuple(k for k in path if isinstance(k, str))
+def _shorten(uid: str) -> str:
+    if len(uid) <= _MAX_ID:
+        return uid
+    digest = blake2b(uid.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+    return f"{uid[:_KEEP]}…{uid[-_KEEP:]}~{digest}"
+
+
+def breadcrumbs(parent: JsonPath, key: str | int) -> tuple[str, ...]:
+    """The last keys along a path (array indexes left out), as context for the translator."""
+    return tuple(k for k in (*parent[-3:], key) if isinstance(k, str))
 
 
 def unique(ids: list[str]) -> list[str]:

@@ -38,13 +38,13 @@ class ArbCodec(Codec):
         leaves = scan(doc.text, limits).leaves
         meta: dict[str, list[Leaf]] = {}
         for leaf in leaves:
-            head = leaf.path[0] if leaf.path else None
+            head = leaf.parent[0] if leaf.parent else leaf.key
             if isinstance(head, str) and head.startswith("@") and not head.startswith("@@"):
                 meta.setdefault(head[1:], []).append(leaf)
         locale: Leaf | None = None
         messages: list[tuple[str, Leaf]] = []
         for leaf in leaves:
-            key = leaf.path[0] if len(leaf.path) == 1 else None
+            key = None if leaf.parent else leaf.key
             if key == "@@locale":
                 locale = leaf
             elif isinstance(key, str) and not key.startswith("@"):

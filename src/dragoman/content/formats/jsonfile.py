@@ -14,7 +14,7 @@ from dragoman.content.formats._jsonscan import (
     Text,
     breadcrumbs,
     decode,
-    key_path,
+    join_id,
     scan,
     unique,
 )
@@ -60,9 +60,7 @@ class JsonCodec(Codec):
                 slots.append((index, by_first[index]))
             elif index not in in_group:
                 slots.append((index, None))
-        ids = unique(
-            [key_path((*g.obj.path, g.base)) if g else key_path(leaves[i].path) for i, g in slots]
-        )
+        ids = unique([join_id(g.obj.uid, g.base) if g else leaves[i].uid for i, g in slots])
         units: list[Unit] = []
         leaf_ids: list[str | None] = [None] * len(leaves)
         named_groups: list[tuple[str, Group]] = []
@@ -70,12 +68,14 @@ class JsonCodec(Codec):
             if group is None:
                 leaf_ids[index] = uid
                 leaf = leaves[index]
-                units.append(Unit(id=uid, source=leaf.value, context=breadcrumbs(leaf.path)))
+                units.append(
+                    Unit(id=uid, source=leaf.value, context=breadcrumbs(leaf.parent, leaf.key))
+                )
                 continue
             named_groups.append((uid, group))
             plural = {cat: leaves[group.obj.members[i].leaf].value for cat, i in group.forms}
             source = plural.get("other") or next(reversed(plural.values()))
-            context = breadcrumbs((*group.obj.path, group.base))
+            context = breadcrumbs(group.obj.path, group.base)
             units.append(Unit(id=uid, source=source, plural=plural, context=context))
         skeleton = JsonSkeleton(
             doc, Style.of(doc.text), leaves, tuple(leaf_ids), tuple(named_groups)
