@@ -1,11 +1,12 @@
-"""`dragoman keys create`: organizations and API keys, straight against the database."""
+"""`dragoman keys create|revoke`: organizations and API keys, straight against the database."""
 
 from __future__ import annotations
 
 import typer
 
-from dragoman.cli.common import console, open_database
+from dragoman.cli.common import console, err_console, open_database
 from dragoman.core import orgs
+from dragoman.errors import DragomanError
 from dragoman.settings import Settings
 
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
@@ -25,6 +26,44 @@ def create_key(
         f"organization {organization.name} ({organization.id}); new API key:", highlight=False
     )
     print(key)
+
+
+@keys_app.command("revoke")
+def revoke_key(
+    key: str = typer.Argument(
+        ..., metavar="KEY_PREFIX_OR_ID", help="The key's id (key_...), prefix (dgm_xxxx) or key."
+    ),
+) -> None:
+    """Revoke an API key; every running process stops accepting it within a second."""
+    settings = Settings()
+    db = open_database(settings)
+    try:
+        with db.write() as conn:
+            revoked = orgs.revoke_key(conn, key)
+    except DragomanError as exc:
+        err_console.print(exc.message, highlight=False)
+        raise typer.Exit(2) from exc
+    finally:
+        db.dispose()
+    for item in revoked:
+        console.print(f"revoked {item.id} ({item.hint}...) of {item.org_id}", highlight=False)
+    url = settings.resolved_event_bus_url()
+    if url is None:
+        return  # processes apart cannot be told: their caches keep a key a second at most
+    from dragoman.delivery.buses.redis import RedisBus
+
+    bus = RedisBus(url)
+    try:
+        orgs.announce_revoked(bus, revoked)
+    except Exception as exc:  # the revocation stands; caches expire it on their own
+        err_console.print(
+            f"revoked, but running processes could not be told through the event bus "
+            f"({type(exc).__name__}: {exc}); they stop accepting the key within "
+            f"{orgs.KeyCache().ttl:.0f} seconds",
+            highlight=False,
+        )
+    finally:
+        bus.close()
 
 
 def register(app: typer.Typer) -> None:

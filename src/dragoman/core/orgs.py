@@ -10,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import anyio.to_thread
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from dragoman.errors import AuthenticationError, ValidationError
+from dragoman.delivery.buses.base import EventBus
+from dragoman.errors import AuthenticationError, NotFoundError, ValidationError
 from dragoman.ids import new_id
 from dragoman.store.tables import api_keys, organizations
 from dragoman.timefmt import utcnow
@@ -83,29 +84,136 @@ def authenticate(conn: Connection, key: str | None) -> Organization:
     return Organization(row.id, row.name, row.default_callback_url)
 
 
-class KeyCache:
-    """Recently verified keys -> organization, for `ttl` seconds (a per-process object the
-    caller owns). Saves a database round trip per request; a revoked key stays usable for at
-    most `ttl` seconds in a process that saw it. Failures are never cached, and concurrent
-    misses for one key share one lookup, so an expiry under load costs one query, not one
-    per request in flight."""
+@dataclass(frozen=True, slots=True)
+class RevokedKey:
+    """A key `revoke_key` revoked: its id, its shown prefix and the hash processes cache."""
 
-    def __init__(self, ttl: float = 5.0, max_entries: int = 10_000) -> None:
+    id: str
+    org_id: str
+    hint: str
+    key_hash: str
+
+
+#: The event bus topic on which a revoked key's hash is announced to every process.
+REVOKED_TOPIC = "api-key-revoked"
+
+
+def revoke_key(conn: Connection, ref: str) -> list[RevokedKey]:
+    """Revoke the key named by `ref`: its id (`key_...`), the whole key, or the prefix shown
+    when it was made (`dgm_` and four characters). Already revoked keys are not matched; a
+    prefix that several live keys share is refused. Announce the result after commit
+    (`announce_revoked`), so that no process re-reads the key as valid after evicting it."""
+    ref = ref.strip()
+    live = api_keys.c.revoked_at.is_(None)
+    if ref.startswith("key_"):
+        match = api_keys.c.id == ref
+    elif ref.startswith(KEY_PREFIX) and len(ref) > len(KEY_PREFIX) + 4:
+        match = api_keys.c.key_hash == hash_key(ref)
+    elif ref.startswith(KEY_PREFIX) and len(ref) == len(KEY_PREFIX) + 4:
+        match = api_keys.c.hint == ref
+    else:
+        raise ValidationError(
+            f"name the key by its id (key_...), the whole key, or its prefix "
+            f"({KEY_PREFIX} and 4 characters), not {ref[:40]!r}",
+            field="key",
+        )
+    rows = conn.execute(
+        select(api_keys.c.id, api_keys.c.org_id, api_keys.c.hint, api_keys.c.key_hash).where(
+            match, live
+        )
+    ).all()
+    if not rows:
+        raise NotFoundError(f"no active API key matches {ref[:40]!r}")
+    if len(rows) > 1:
+        ids = ", ".join(sorted(r.id for r in rows))
+        raise ValidationError(
+            f"the prefix {ref!r} matches {len(rows)} active keys ({ids}): give the key id",
+            field="key",
+        )
+    conn.execute(update(api_keys).where(api_keys.c.id == rows[0].id).values(revoked_at=utcnow()))
+    return [RevokedKey(r.id, r.org_id, r.hint, r.key_hash) for r in rows]
+
+
+def announce_revoked(bus: EventBus, revoked: list[RevokedKey]) -> None:
+    """Tell every process the bus reaches to forget the revoked keys at once (call after the
+    revocation committed). Raises when the bus cannot carry it."""
+    for key in revoked:
+        bus.publish(REVOKED_TOPIC, key.key_hash)
+
+
+class KeyCache:
+    """Recently verified keys -> organization (a per-process object the caller owns). Saves
+    a database round trip per request. Failures are never cached, and concurrent misses for
+    one key share one lookup, so an expiry under load costs one query, not one per request
+    in flight.
+
+    A revoked key must stop working everywhere within a second. Following an event bus that
+    reaches every process (`follow`), an entry lives `ttl` seconds and a revocation evicts
+    it at once; an entry is not trusted while the bus is disconnected, nor after it
+    reconnected (a revocation may have been missed meanwhile). Otherwise, an entry lives
+    at most `unfollowed_ttl` seconds: other processes could not tell this one."""
+
+    def __init__(
+        self, ttl: float = 5.0, max_entries: int = 10_000, unfollowed_ttl: float = 1.0
+    ) -> None:
         self.ttl = ttl
+        self.unfollowed_ttl = unfollowed_ttl
         self.max_entries = max_entries
-        self._entries: dict[str, tuple[float, Organization]] = {}
+        self._entries: dict[str, tuple[float, int | None, Organization]] = {}
+        self._evicted: dict[str, float] = {}  # key hash -> when a revocation arrived
         self._pending: dict[str, asyncio.Future[Organization]] = {}
+        self._bus: EventBus | None = None
+        self._unlisten: Callable[[], None] | None = None
+
+    def follow(self, bus: EventBus) -> None:
+        """Evict keys revoked anywhere, as `bus` announces them."""
+        self._bus = bus
+        self._unlisten = bus.listen(REVOKED_TOPIC, self.evict)
+
+    def close(self) -> None:
+        """Stop following the bus."""
+        if self._unlisten is not None:
+            self._unlisten()
+            self._unlisten = None
+        self._bus = None
+
+    def evict(self, key_hash: str) -> None:
+        """Forget a key by its hash (a revocation); a lookup in flight will not cache it."""
+        now = time.monotonic()
+        self._entries.pop(key_hash, None)
+        self._evicted[key_hash] = now
+        if len(self._evicted) > self.max_entries:
+            self._evicted = {h: t for h, t in self._evicted.items() if now - t < self.ttl}
+
+    def _generation(self) -> tuple[bool, int | None]:
+        """Whether a bus that reaches every process is followed, and its generation."""
+        bus = self._bus
+        if bus is None or not bus.spans_processes:
+            return False, None
+        return True, bus.generation
 
     def get(self, key: str) -> Organization | None:
         entry = self._entries.get(hash_key(key))
-        if entry is None or entry[0] < time.monotonic():
+        if entry is None:
             return None
-        return entry[1]
+        stored_at, generation, org = entry
+        age = time.monotonic() - stored_at
+        following, now_generation = self._generation()
+        if following:
+            if generation is None or generation != now_generation or age > self.ttl:
+                return None
+        elif age > min(self.ttl, self.unfollowed_ttl):
+            return None
+        return org
 
-    def put(self, key: str, org: Organization) -> None:
+    def put(self, key: str, org: Organization, *, looked_up_at: float | None = None) -> None:
+        """Cache `org` for `key`, unless a revocation of it arrived since `looked_up_at`."""
+        digest = hash_key(key)
+        if looked_up_at is not None and self._evicted.get(digest, -1.0) >= looked_up_at:
+            return
         if len(self._entries) >= self.max_entries:
             self._entries.clear()  # crude but bounded; keys re-verify on the next request
-        self._entries[hash_key(key)] = (time.monotonic() + self.ttl, org)
+        self._entries[digest] = (time.monotonic(), self._generation()[1], org)
 
     async def resolve(self, key: str | None, lookup: Callable[[], Organization]) -> Organization:
         """The key's organization from the cache, or from `lookup()` run on a thread."""
@@ -120,6 +228,7 @@ class KeyCache:
             return await asyncio.shield(pending)
         future: asyncio.Future[Organization] = asyncio.get_running_loop().create_future()
         self._pending[digest] = future
+        started = time.monotonic()
         try:
             org = await anyio.to_thread.run_sync(lookup)
         except BaseException as exc:
@@ -128,6 +237,6 @@ class KeyCache:
             raise
         finally:
             del self._pending[digest]
-        self.put(key, org)
+        self.put(key, org, looked_up_at=started)
         future.set_result(org)
         return org

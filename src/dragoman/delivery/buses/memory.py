@@ -6,16 +6,17 @@ import logging
 import threading
 from collections.abc import Callable
 
-from dragoman.delivery.buses.base import EventBus, Listener
+from dragoman.delivery.buses.base import EventBus, Listener, MessageListener
 
 log = logging.getLogger(__name__)
 
 
 class MemoryBus(EventBus):
-    """Wakes listeners in this process only."""
+    """Wakes listeners, and hands messages to them, in this process only."""
 
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
+        self._topics: dict[str, list[MessageListener]] = {}
         self._lock = threading.Lock()
         self.notifications = 0
 
@@ -39,3 +40,24 @@ class MemoryBus(EventBus):
                     self._listeners.remove(listener)
 
         return unsubscribe
+
+    def publish(self, topic: str, message: str) -> None:
+        with self._lock:
+            listeners = list(self._topics.get(topic, ()))
+        for listener in listeners:
+            try:
+                listener(message)
+            except Exception:  # one broken listener must not starve the others
+                log.exception("event bus listener failed on %s", topic)
+
+    def listen(self, topic: str, listener: MessageListener) -> Callable[[], None]:
+        with self._lock:
+            self._topics.setdefault(topic, []).append(listener)
+
+        def unlisten() -> None:
+            with self._lock:
+                listeners = self._topics.get(topic, [])
+                if listener in listeners:
+                    listeners.remove(listener)
+
+        return unlisten
