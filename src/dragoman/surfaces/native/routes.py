@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Connection
 
 from dragoman.core import engine_records, orgs, queries
 from dragoman.core.orgs import Organization
-from dragoman.core.submission import SubmitRequest, Submitted, screen_callback_url, submit
+from dragoman.core.submission import SubmitRequest
 from dragoman.errors import ValidationError
 from dragoman.services import Services
 from dragoman.surfaces.native import schemas
@@ -59,18 +57,7 @@ async def create_jobs(
         idempotency_key=body.idempotencyKey,
         engine_id=body.engineId,
     )
-    if request.callback_url is not None:
-        # DNS lookup: on a thread, and before the write transaction.
-        await anyio.to_thread.run_sync(screen_callback_url, request.callback_url, services.settings)
-
-    def accept(conn: Connection) -> tuple[Submitted, queries.GroupView]:
-        submitted = submit(conn, org, request, services.settings)
-        return submitted, submitted.view or queries.get_group(conn, org.id, submitted.group_id)
-
-    submitted, group = await services.writer.run(accept)
-    if submitted.created:
-        services.bus.notify()
-        services.dispatcher.dispatch(submitted.job_ids)
+    submitted, group = await services.core.submit(org, request)
     return JSONResponse(
         schemas.render_created(group), status_code=202 if submitted.created else 200
     )
