@@ -6,6 +6,8 @@ import copy
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from dragoman.content.formats.android import AndroidCodec, android_qualifier
@@ -227,3 +229,34 @@ def test_duplicate_names_and_wrong_root_are_refused() -> None:
 def test_sniff() -> None:
     assert CODEC.sniff(FIXTURE.read_bytes()[:4096])
     assert not CODEC.sniff(b'<?xml version="1.0"?><xliff version="1.2">')
+
+
+TEXT = st.text(
+    st.one_of(
+        st.characters(exclude_categories=("Cs", "Cc", "Cn")), st.sampled_from("\n\t \"'\\&<>@?%]")
+    ),
+    max_size=40,
+)
+
+
+@given(target=TEXT, cdata=st.booleans())
+def test_any_target_reads_back_as_written(target: str, cdata: bool) -> None:
+    body = "<![CDATA[x]]>" if cdata else "x"
+    out = _render(_doc(f'<string name="a">{body}</string>'), {"a": target})
+    assert _parse(out)[0].source == target
+
+
+MARKUP_PIECES = st.one_of(
+    TEXT,
+    st.sampled_from(["  ", "<b>", "</b>", '<xliff:g id="n">', "</xliff:g>"]),
+)
+
+
+@given(target=st.lists(MARKUP_PIECES, max_size=12).map("".join))
+def test_any_mix_of_source_tags_and_text_stays_well_formed_and_reads_back(target: str) -> None:
+    data = _doc('<string name="a">Hi <b><xliff:g id="n">%s</xliff:g></b>!</string>').replace(
+        b"<resources>", b'<resources xmlns:xliff="urn:oasis:names:tc:xliff:document:1.2">'
+    )
+    out = _render(data, {"a": target})
+    etree.fromstring(out)
+    assert _parse(out)[0].source == target

@@ -6,6 +6,8 @@ import copy
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from dragoman.content.formats.qt import QtTsCodec
@@ -106,3 +108,16 @@ def test_output_filename_and_sniff() -> None:
     assert CODEC.output_filename("i18n/notepad.ts", "en", "de") == "i18n/notepad_de.ts"
     assert CODEC.output_filename("notepad.en.ts", "en", "de") == "notepad.de.ts"
     assert CODEC.sniff(FIXTURE.read_bytes()[:4096])
+
+
+@given(
+    target=st.text(
+        st.one_of(
+            st.characters(exclude_categories=("Cs", "Cc", "Cn")), st.sampled_from("\n\t&<>'\"")
+        ),
+        max_size=40,
+    )
+)
+def test_any_target_reads_back_as_written(target: str) -> None:
+    out = _render("de", {"MainWindow::Notepad": target})
+    assert _extract(out).meta["targets"]["MainWindow::Notepad"] == target

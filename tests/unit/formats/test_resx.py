@@ -6,6 +6,9 @@ import copy
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from dragoman.content.formats import registry
 from dragoman.content.formats.resx import ResxCodec
 from dragoman.content.model import Limits
@@ -73,3 +76,15 @@ def test_output_filename_and_sniff() -> None:
     head = FIXTURE.read_bytes()[:4096]
     assert CODEC.sniff(head)
     assert registry.for_file("Resources.xml", FIXTURE.read_bytes()).name == "resx"
+
+
+@given(
+    target=st.text(
+        st.one_of(st.characters(exclude_categories=("Cs", "Cc", "Cn")), st.sampled_from("\n\t&<>")),
+        max_size=40,
+    )
+)
+def test_any_target_reads_back_as_written(target: str) -> None:
+    out = _render({"AppTitle": target})
+    units = CODEC.parse(out, source_locale="en", limits=Limits()).units
+    assert units[0].source == target

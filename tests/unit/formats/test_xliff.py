@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from dragoman.content.formats import registry
@@ -256,3 +258,17 @@ def test_limits(name: str) -> None:
     fixture = next((FIXTURES.parent / ("ts" if name == "ts" else name)).iterdir())
     with pytest.raises(FileFormatError, match="more than 2 "):
         codec.parse(fixture.read_bytes(), source_locale="en", limits=Limits(max_units=2))
+
+
+PIECES = st.one_of(
+    st.characters(exclude_categories=("Cs", "Cc", "Cn")),
+    st.sampled_from(["\n", "\t", "&", "<", ">", '<g id="START_LINK" ctype="x-a">', "</g>"]),
+)
+
+
+@given(target=st.lists(PIECES, max_size=30).map("".join))
+def test_any_target_reads_back_as_written(target: str) -> None:
+    for fixture, uid in ((V12, "termsLink"), (V20, "welcomeUser")):
+        out = _render(fixture.read_bytes(), {uid: target})
+        etree.fromstring(out)
+        assert _extract(out).meta["targets"][uid] == target

@@ -248,18 +248,17 @@ def decode(runs: list[tuple[bool, str]]) -> str:
 def _encode(target: str, value: _Value) -> str:
     """A target in Android's escaping, in CDATA or quotes where the original or spaces ask."""
     if value.cdata:
-        body = target.translate(_CDATA_OUT)
-        if body[:1] in ("@", "?"):
-            body = "\\" + body
-        body = body.replace("]]>", "]]]]><![CDATA[>")
-        return f"<![CDATA[{body}]]>"
-    runs = _xml.split_target(target, value.markup)
-    body = "".join(t if m else t.translate(_TEXT_OUT) for m, t in runs)
-    plain = "".join(t for m, t in runs if not m)
+        body, plain = target.translate(_CDATA_OUT), target
+    else:
+        runs = _xml.split_target(target, value.markup)
+        body = "".join(t if m else t.translate(_TEXT_OUT) for m, t in runs)
+        plain = "".join(t for m, t in runs if not m)
     if body[:1] in ("@", "?"):
         body = "\\" + body
     if value.quoted or _NEEDS_QUOTES.search(plain):
         body = f'"{body}"'
+    if value.cdata:
+        return "<![CDATA[" + body.replace("]]>", "]]]]><![CDATA[>") + "]]>"
     return body
 
 

@@ -103,7 +103,7 @@ class QtTsCodec(Codec):
                         )
                 elif translation is not None:
                     existing = _xml.inner_source(doc.inner(translation))[0]
-                    if existing:
+                    if existing or kind != "unfinished":
                         targets[uid] = existing
                 units.append(
                     Unit(
