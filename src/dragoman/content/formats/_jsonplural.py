@@ -11,6 +11,7 @@ from dragoman.content.formats._jsonstyle import Splicer, Style
 from dragoman.content.plurals import CLDR_CATEGORIES
 
 _SUFFIX = re.compile(r"(.+)_(zero|one|two|few|many|other)", re.DOTALL)
+PLURAL_KEY = re.compile(r".(?:_zero|_one|_two|_few|_many|_other)\Z", re.DOTALL)  # objects to keep
 _COUNT = re.compile(r"\{\{-?\s*count\b")  # i18next's plural variable, `{{count}}` or `{{ count }}`
 
 

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from hashlib import blake2b
 from json import JSONDecodeError
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C scanner, untyped
+from typing import TypeAlias
 
 from dragoman.content.model import Limits
 from dragoman.errors import FileFormatError, PayloadTooLargeError
 
 JsonPath = tuple[str | int, ...]
+# A path as a linked list (parent link, key), None at the root: one small tuple per container
+# however deep, where a full tuple per container would cost its depth.
+Link: TypeAlias = "tuple[Link, str | int] | None"
 
 _NOT_WS = re.compile(r"[^ \t\n\r]")
 _MAX_ID, _KEEP = 200, 90
@@ -27,7 +31,7 @@ _BOMS = (
 class Leaf:
     """A string value: where it sits, its unit id, its quoted token's span and its text."""
 
-    parent: JsonPath  # the container's path, one tuple shared by all its children
+    parent: Link  # the container's path, shared by all its children
     key: str | int
     uid: str  # the key path, shortened past _MAX_ID
     start: int
@@ -36,7 +40,7 @@ class Leaf:
 
     @property
     def path(self) -> JsonPath:
-        return (*self.parent, self.key)
+        return (*unlink(self.parent), self.key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +61,7 @@ class Member:
 class Obj:
     """A non-empty object: its path and id, where its interior ends and its members."""
 
-    path: JsonPath
+    link: Link
     uid: str
     close: int  # index of its `}`
     members: tuple[Member, ...]
@@ -130,15 +134,15 @@ class _Frame:
         "key_end",
         "key_start",
         "lead",
+        "link",
         "members",
-        "path",
         "uid",
         "value_start",
     )
 
-    def __init__(self, is_obj: bool, path: JsonPath, uid: str, lead: int) -> None:
+    def __init__(self, is_obj: bool, link: Link, uid: str, lead: int) -> None:
         self.is_obj = is_obj
-        self.path = path
+        self.link = link
         self.uid = uid
         self.members: list[Member] = []
         self.lead = lead
@@ -152,8 +156,11 @@ class _Frame:
         return self.key if self.is_obj else self.index
 
 
-def scan(text: str, limits: Limits, *, members: bool = False) -> Scan:
-    """Scan `text` as one JSON object or array; raise FileFormatError at the first fault."""
+def scan(text: str, limits: Limits, *, members: re.Pattern[str] | None = None) -> Scan:
+    """Scan `text` as one JSON object or array; raise FileFormatError at the first fault.
+
+    With `members`, `Scan.objects` lists every object with a key that pattern finds.
+    """
     # A cheap lower bound on the string values refuses a file of millions of strings before
     # scanning it: every string has two quotes (an escaped quote only lowers the count) and
     # every key needs a colon (a colon inside a string only lowers it too).
@@ -173,10 +180,11 @@ def _too_many(limits: Limits) -> str:
 class _Scanner:
     """An iterative scanner (no recursion, so depth is bounded by Limits, not the stack)."""
 
-    def __init__(self, text: str, limits: Limits, members: bool) -> None:
+    def __init__(self, text: str, limits: Limits, members: re.Pattern[str] | None) -> None:
         self.text = text
         self.limits = limits
-        self.want_members = members
+        self.want_members = members is not None
+        self.keep = members
         self.leaves: list[Leaf] = []
         self.objects: list[Obj] = []
 
@@ -199,7 +207,7 @@ class _Scanner:
                 value, j = scanstring(text, i + 1, True)
                 parent = stack[-1]
                 key = parent.child
-                leaves.append(Leaf(parent.path, key, join_id(parent.uid, key), i, j, value))
+                leaves.append(Leaf(parent.link, key, join_id(parent.uid, key), i, j, value))
                 if len(leaves) > self.limits.max_units:
                     raise PayloadTooLargeError(_too_many(self.limits))
                 i = j
@@ -214,10 +222,11 @@ class _Scanner:
                 else:
                     if stack:
                         key = stack[-1].child
-                        path, uid = (*stack[-1].path, key), join_id(stack[-1].uid, key)
+                        link: Link = (stack[-1].link, key)
+                        uid = join_id(stack[-1].uid, key)
                     else:
-                        path, uid = (), ""
-                    frame = _Frame(c == "{", path, uid, i + 1)
+                        link, uid = None, ""
+                    frame = _Frame(c == "{", link, uid, i + 1)
                     stack.append(frame)
                     i = self.key(frame, j) if frame.is_obj else j
                     continue
@@ -258,8 +267,12 @@ class _Scanner:
                     expected = "',' or '}'" if frame.is_obj else "',' or ']'"
                     raise self.fail(f"expected {expected}" if c else "unexpected end of file", i)
                 stack.pop()
-                if frame.is_obj and self.want_members:
-                    self.objects.append(Obj(frame.path, frame.uid, i, tuple(frame.members)))
+                if (
+                    frame.is_obj
+                    and self.keep
+                    and any(self.keep.search(m.key) for m in frame.members)
+                ):
+                    self.objects.append(Obj(frame.link, frame.uid, i, tuple(frame.members)))
                 i += 1
             else:
                 end = skip(text, i)
@@ -294,12 +307,25 @@ def _shorten(uid: str) -> str:
     if len(uid) <= _MAX_ID:
         return uid
     digest = blake2b(uid.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
-    return f"{uid[:_KEEP]}…{uid[-_KEEP:]}~{digest}"
+    return f"{uid[:_KEEP]}...{uid[-_KEEP:]}~{digest}"
 
 
-def breadcrumbs(parent: JsonPath, key: str | int) -> tuple[str, ...]:
+def breadcrumbs(parent: Link, key: str | int) -> tuple[str, ...]:
     """The last keys along a path (array indexes left out), as context for the translator."""
-    return tuple(k for k in (*parent[-3:], key) if isinstance(k, str))
+    keys = [key]
+    while parent is not None and len(keys) < 4:
+        parent, key = parent
+        keys.append(key)
+    return tuple(k for k in reversed(keys) if isinstance(k, str))
+
+
+def unlink(link: Link) -> JsonPath:
+    """The path a link spells, root first."""
+    keys: list[str | int] = []
+    while link is not None:
+        link, key = link
+        keys.append(key)
+    return tuple(reversed(keys))
 
 
 def unique(ids: list[str]) -> list[str]:

@@ -38,13 +38,13 @@ class ArbCodec(Codec):
         leaves = scan(doc.text, limits).leaves
         meta: dict[str, list[Leaf]] = {}
         for leaf in leaves:
-            head = leaf.parent[0] if leaf.parent else leaf.key
+            head = leaf.key if leaf.parent is None else leaf.path[0]
             if isinstance(head, str) and head.startswith("@") and not head.startswith("@@"):
                 meta.setdefault(head[1:], []).append(leaf)
         locale: Leaf | None = None
         messages: list[tuple[str, Leaf]] = []
         for leaf in leaves:
-            key = None if leaf.parent else leaf.key
+            key = leaf.key if leaf.parent is None else None
             if key == "@@locale":
                 locale = leaf
             elif isinstance(key, str) and not key.startswith("@"):

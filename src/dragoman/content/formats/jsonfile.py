@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from dragoman.content.formats._jsonplural import Group, Relayout, find_groups, plan_group
+from dragoman.content.formats._jsonplural import (
+    PLURAL_KEY,
+    Group,
+    Relayout,
+    find_groups,
+    plan_group,
+)
 from dragoman.content.formats._jsonscan import (
     Leaf,
     Text,
@@ -48,7 +54,7 @@ class JsonCodec(Codec):
 
     def parse(self, data: bytes, *, source_locale: str, limits: Limits) -> Extraction:
         doc = decode(data, limits)
-        found = scan(doc.text, limits, members=self.group_plurals)
+        found = scan(doc.text, limits, members=PLURAL_KEY if self.group_plurals else None)
         leaves = found.leaves
         groups = find_groups(found.objects, leaves) if self.group_plurals else []
         by_first = {g.member(0).leaf: g for g in groups}
@@ -75,7 +81,7 @@ class JsonCodec(Codec):
             named_groups.append((uid, group))
             plural = {cat: leaves[group.obj.members[i].leaf].value for cat, i in group.forms}
             source = plural.get("other") or next(reversed(plural.values()))
-            context = breadcrumbs(group.obj.path, group.base)
+            context = breadcrumbs(group.obj.link, group.base)
             units.append(Unit(id=uid, source=source, plural=plural, context=context))
         skeleton = JsonSkeleton(
             doc, Style.of(doc.text), leaves, tuple(leaf_ids), tuple(named_groups)
