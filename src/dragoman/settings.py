@@ -89,6 +89,23 @@ class Settings(BaseSettings):
     )
     engine_batch_size: int = Field(1000, ge=1, description="Most segments per engine call.")
 
+    # Limits (hardening)
+    max_live_engines: int = Field(
+        8,
+        ge=1,
+        description="Live engines (warm pipelines) per process; the least recently "
+        "used idle one is closed beyond this.",
+    )
+    max_engines_per_org: int = Field(
+        20, ge=1, description="Engines one organization may configure (POST /engines)."
+    )
+    max_header_bytes: int = Field(
+        64 * 1024, ge=4096, description="Largest request line plus headers; larger get 431."
+    )
+    ws_max_subscription_ids: int = Field(
+        1000, ge=1, description="Most group ids one WebSocket connection may subscribe to."
+    )
+
     broker_url: str | None = Field(
         None,
         description="redis://... or amqp://...: dispatch through Dramatiq to `dragoman worker` "

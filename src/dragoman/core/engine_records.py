@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
-from dragoman.errors import NotFoundError
-from dragoman.ids import new_id
-from dragoman.store.tables import engines
+from dragoman.errors import ConflictError, NotFoundError
+from dragoman.ids import has_prefix, new_id
+from dragoman.store.tables import engines, organizations
 from dragoman.timefmt import utcnow
 
 
@@ -28,6 +28,8 @@ class EngineRecord:
     is_default: bool = False
     created_at: datetime | None = None
 
+
+DEFAULT_MAX_ENGINES_PER_ORG = 20  # the default of Settings.max_engines_per_org
 
 _DEFAULT_ENGINE = select(engines).where(
     engines.c.org_id == bindparam("org_id"), engines.c.is_default
@@ -72,6 +74,8 @@ def default_engine(conn: Connection, org_id: str, provider: str) -> EngineRecord
 
 def get_engine(conn: Connection, org_id: str, engine_id: str) -> EngineRecord:
     """The organization's engine `engine_id`; NotFoundError otherwise (other orgs' too)."""
+    if not has_prefix(engine_id, "eng"):  # NULs and such never reach the database
+        raise NotFoundError(f"engine {engine_id[:80]!a} not found", field="engineId")
     row = conn.execute(
         select(engines).where(engines.c.id == engine_id, engines.c.org_id == org_id)
     ).first()
@@ -98,8 +102,25 @@ def create_engine_record(
     provider: str,
     options: dict[str, Any],
     make_default: bool = False,
+    max_engines: int = DEFAULT_MAX_ENGINES_PER_ORG,
 ) -> EngineRecord:
-    """A new engine for the organization, optionally becoming its default."""
+    """A new engine for the organization, optionally becoming its default.
+
+    ConflictError (409) when the organization already has `max_engines` (the setting
+    `max_engines_per_org`): each distinct engine can cost a warm backend in every worker.
+    """
+    # Lock the organization's row so that two concurrent creations cannot both pass the
+    # count on PostgreSQL (SQLite serializes writers anyway; FOR UPDATE is dropped there).
+    conn.execute(select(organizations.c.id).where(organizations.c.id == org_id).with_for_update())
+    count = conn.execute(
+        select(func.count()).select_from(engines).where(engines.c.org_id == org_id)
+    ).scalar_one()
+    if count >= max_engines:
+        raise ConflictError(
+            f"this organization already has {count} engines, the most allowed "
+            f"(max_engines_per_org = {max_engines}); reuse one of them",
+            limit=max_engines,
+        )
     if make_default:
         conn.execute(
             update(engines)

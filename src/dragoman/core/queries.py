@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -245,6 +246,12 @@ def get_job(conn: Connection, org_id: str, job_id: str) -> JobView:
     return _view(row, with_output=True, out=row if row.filename is not None else None)
 
 
+# What `encode_cursor` writes: `iso_ms` times and ids, base64url of about 80 characters.
+_MAX_CURSOR = 256
+_CURSOR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z", re.ASCII)
+_CURSOR_ID = re.compile(r"[a-z]{1,8}_[0-9A-Za-z]{1,64}", re.ASCII)
+
+
 def encode_cursor(job: JobView) -> str:
     """Opaque keyset cursor: base64url of {"t": createdAt, "i": id}."""
     raw = json.dumps({"t": iso_ms(job.created_at), "i": job.id}, separators=(",", ":"))
@@ -252,13 +259,30 @@ def encode_cursor(job: JobView) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    """The (created_at, id) a cursor points after; ValidationError names `cursor`."""
+    """The (created_at, id) a cursor points after; ValidationError names `cursor`.
+
+    Only the exact shape `encode_cursor` writes is accepted: a crafted cursor (a number for
+    the time, years 1 or 9999 with an offset, deep arrays, NULs, surrogates) is a 422, never
+    an overflow or a database error (issue 9).
+    """
+    invalid = ValidationError("cursor is not a cursor this server issued", field="cursor")
+    if len(cursor) > _MAX_CURSOR or not cursor.isascii():
+        raise invalid
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value = json.loads(raw)
-        return parse_iso(value["t"]), str(value["i"])
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise ValidationError("cursor is not a cursor this server issued", field="cursor") from exc
+        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, RecursionError) as exc:  # UnicodeDecodeError too
+        raise invalid from exc
+    if not isinstance(value, dict) or set(value) != {"t", "i"}:
+        raise invalid
+    created, last_id = value["t"], value["i"]
+    if not isinstance(created, str) or not _CURSOR_TIME.fullmatch(created):
+        raise invalid
+    if not isinstance(last_id, str) or not _CURSOR_ID.fullmatch(last_id):
+        raise invalid
+    try:
+        return parse_iso(created), last_id
+    except (ValueError, OverflowError) as exc:  # e.g. month 13
+        raise invalid from exc
 
 
 def list_jobs(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from dragoman.core import text_checks
 from dragoman.core.engine_records import EngineRecord
 from dragoman.core.queries import GroupView, JobView
 from dragoman.core.status import JobStatus
@@ -29,6 +30,17 @@ class LocalizationRequest(BaseModel):
         None, description="Engine id; the organization default if omitted."
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, raw: Any) -> Any:
+        # Lone surrogates and NULs: a 422 naming the field, before anything reaches the writer.
+        return text_checks.check_fields(
+            raw,
+            texts=("sourceLocale", "callbackUrl", "idempotencyKey", "engineId"),
+            lists=("targetLocales",),
+            trees=("data", "hints"),
+        )
+
 
 class EngineRequest(BaseModel):
     """`POST /engines`: configure an engine for the organization."""
@@ -39,6 +51,11 @@ class EngineRequest(BaseModel):
     provider: str = Field(description="Engine provider, e.g. `apertium` or `pseudo`.")
     options: dict[str, Any] = Field(default_factory=dict)
     isDefault: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, raw: Any) -> Any:
+        return text_checks.check_fields(raw, texts=("name", "provider"), trees=("options",))
 
 
 def render_created(group: GroupView) -> dict[str, Any]:
