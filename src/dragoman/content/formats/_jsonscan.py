@@ -53,7 +53,7 @@ class Member:
     key_end: int
     value_start: int
     value_end: int
-    end: int  # the `,` or `}` after it (and its trailing whitespace)
+    end: int  # index of the `,` or `}` that follows it (after any whitespace)
     leaf: int  # index of its string value in `Scan.leaves`, -1 for other values
 
 
