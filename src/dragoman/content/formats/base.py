@@ -29,6 +29,10 @@ class Codec(ABC):
     # The TranslatePlus `file_type` this format is listed under (json|yaml|po|properties|
     # strings|xml), or None when it is not one of those.
     file_type: ClassVar[str | None] = None
+    # True for formats that carry source and translation side by side (PO, XLIFF, .ts, CSV):
+    # parsing keeps the source as `Unit.source` and lists existing translations in
+    # `Extraction.meta["targets"]` (unit id -> text) and `meta["target_plurals"]`.
+    bilingual: ClassVar[bool] = False
 
     def sniff(self, head: bytes) -> bool:
         """True when the first bytes of a file look like this format (used when the
@@ -52,8 +56,11 @@ class Codec(ABC):
 
 
 def locale_filename(filename: str, source_locale: str, target_locale: str) -> str:
-    """`en.yml` -> `es.yml`, `messages_en.po` -> `messages_es.po`, else `name.es.ext`."""
+    """`en.yml` -> `es.yml`, `messages_en.po` -> `messages_es.po`, else `name.es.ext`;
+    a folder in the name is kept."""
     path = PurePosixPath(filename)
+    if str(path.parent) not in ("", "."):
+        return str(path.parent / locale_filename(path.name, source_locale, target_locale))
     stem, suffix = path.stem, path.suffix
     variants = {source_locale, source_locale.replace("-", "_"), source_locale.split("-")[0]}
     for variant in sorted(variants, key=len, reverse=True):

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from dragoman.core.files import FileSubmitRequest
 from dragoman.errors import ValidationError
+from dragoman.http_limits import MULTIPART_OVERHEAD
 from dragoman.surfaces.base import CoreDep, read_multipart
 from dragoman.surfaces.native import schemas
 from dragoman.surfaces.native.errors import NativeRoute
@@ -52,7 +53,9 @@ _UPLOAD_DOC = {
 @router.post("/jobs/localization/files", status_code=202, openapi_extra=_UPLOAD_DOC)
 async def create_file_jobs(request: Request, org: OrgDep, core: CoreDep) -> JSONResponse:
     """Upload an i18n resource file: one job per target locale (202; 200 for a replay)."""
-    body = await read_multipart(request, max_bytes=core.settings.max_upload_bytes)
+    body = await read_multipart(
+        request, max_bytes=core.settings.max_upload_bytes + MULTIPART_OVERHEAD
+    )
     upload = body.files.get("file")
     if upload is None:
         raise ValidationError("file is required (a multipart file part named `file`)", field="file")
