@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -38,6 +39,9 @@ class ApertiumEngine(Engine):
     name = "apertium"
     batch_size = 2000
     options_model = ApertiumOptions
+    # Only these options change the pipelines' programs; engines differing in the others
+    # (timeout_seconds) share one set of warm pipelines in the pool.
+    backend_options: ClassVar[frozenset[str]] = frozenset({"mark_unknown"})
 
     def __init__(
         self,
@@ -60,6 +64,15 @@ class ApertiumEngine(Engine):
         return cls(
             options, apertium_path=settings.apertium_path, modes_dir=settings.apertium_modes_dir
         )
+
+    def with_options(self, options: EngineOptions) -> ApertiumEngine:
+        """This engine with other non-shaping options, sharing its pipelines (never closed)."""
+        view = copy.copy(self)  # shallow: the lock and the pipelines dict stay shared
+        view.options = options
+        view.config = ApertiumOptions.model_validate(options.model_dump())
+        if view.config.mark_unknown != self.config.mark_unknown:
+            raise ValueError("mark_unknown shapes the pipelines; it needs its own engine")
+        return view
 
     def directions(self) -> list[Direction]:
         """The installed modes that translate, read once per engine."""
@@ -108,12 +121,13 @@ class ApertiumEngine(Engine):
     def _run(self, mode: str, cores: list[str]) -> list[str]:
         pipeline = self._pipeline(mode)
         payload = stream.encode_batch(cores)
+        timeout = self.config.timeout_seconds  # this engine's, though the pipeline is shared
         with pipeline.lock:
             try:
-                output = pipeline.run(payload, stream.BOUNDARY, len(cores))
+                output = pipeline.run(payload, stream.BOUNDARY, len(cores), timeout)
             except PipelineFailedError:
                 try:  # restarted once; a second failure is the operator's to see
-                    output = pipeline.run(payload, stream.BOUNDARY, len(cores))
+                    output = pipeline.run(payload, stream.BOUNDARY, len(cores), timeout)
                 except PipelineFailedError as exc:
                     raise EngineError(f"{exc}; it failed twice in a row, giving up") from exc
         translated = stream.decode_output(output.decode("utf-8", "replace"))

@@ -107,8 +107,12 @@ class ApertiumPipeline:
             self._stderr.close()
             self._stderr = None
 
-    def run(self, payload: bytes, boundaries: bytes, count: int) -> bytes:
-        """Write `payload`, return the output up to its `count`-th `boundaries` and next `\\0`."""
+    def run(
+        self, payload: bytes, boundaries: bytes, count: int, timeout: float | None = None
+    ) -> bytes:
+        """Write `payload`, return the output up to its `count`-th `boundaries` and next `\\0`;
+        `timeout` (default the pipeline's own) is the longest silence allowed."""
+        wait = self.timeout if timeout is None else timeout
         if not self.alive():
             self.start()
         stdin, stdout = self._procs[0].stdin, self._procs[-1].stdout
@@ -120,9 +124,9 @@ class ApertiumPipeline:
         seen = scan = 0
         fd = stdout.fileno()
         while True:
-            ready, _, _ = select.select([fd], [], [], self.timeout)
+            ready, _, _ = select.select([fd], [], [], wait)
             if not ready:  # a timeout means no progress at all, however big the batch
-                raise PipelineFailedError(self._failure(f"no answer in {self.timeout:g} s"))
+                raise PipelineFailedError(self._failure(f"no answer in {wait:g} s"))
             chunk = os.read(fd, _READ_SIZE)
             if not chunk:
                 raise PipelineFailedError(self._failure("it exited"))
