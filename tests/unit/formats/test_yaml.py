@@ -301,14 +301,74 @@ def test_output_filename(filename: str, expected: str) -> None:
     assert CODEC.output_filename(filename, "en", "es").endswith(expected)
 
 
-def test_alias_bomb_is_refused_quickly() -> None:
-    levels = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 14)]
-    with pytest.raises(FileFormatError, match="aliases") as info:
-        parse("\n".join(levels) + "\n")
-    assert info.value.line is not None
-    # Under the limit the aliases are never expanded, so nine levels cost nothing.
-    assert parse("\n".join(levels[:3]) + "\n", max_yaml_aliases=100)[0].id == "a0[0]"
+def laughs(levels: int, width: int = 10, last: int | None = None) -> str:
+    """A "billion laughs" file: anchors a, b, c... each a list of aliases of the one before."""
+    names = "abcdefghijklmnopqrstuvwxyz"
+    lines = [f"a: &a [{','.join(['x'] * width)}]"]
+    for i in range(1, levels):
+        count = last if last is not None and i == levels - 1 else width
+        lines.append(f"{names[i]}: &{names[i]} [{','.join([f'*{names[i - 1]}'] * count)}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_bomb_is_refused_by_its_expansion_under_the_alias_count() -> None:
+    # 80 aliases, under the limit of 100, would expand to ~10^8 nodes in Rails or PyYAML.
+    with pytest.raises(FileFormatError, match="aliases would expand") as info:
+        parse(laughs(9))
+    assert info.value.line == 6  # f: 1,111,111 nodes, the first past a million
+    # The bound is a million nodes (or 100x the file's own, if more): f holding 9 aliases of
+    # e (111,111 nodes) takes the file past it, 7 leave it at ~0.9M; nothing is expanded.
+    with pytest.raises(FileFormatError, match="alias bomb"):
+        parse(laughs(6, last=9))
+    assert len(parse(laughs(6, last=7))) == 10  # only a's items are strings of their own
+
+
+def test_alias_count_recursion_and_unknown_anchors_are_refused() -> None:
+    many = "a: &a x\nb: [" + ", ".join(["*a"] * 101) + "]\n"
+    with pytest.raises(FileFormatError, match="more than 100 YAML aliases"):
+        parse(many)
+    with pytest.raises(FileFormatError, match="recursive alias") as info:
+        parse("a: &a\n  b: [1, *a]\n")
+    assert info.value.line == 2
+    with pytest.raises(FileFormatError, match=r"alias \*b refers to no anchor"):
+        parse("a: *b\n")
+    with pytest.raises(FileFormatError, match="no anchor"):  # anchors end with their document
+        parse("--- {a: &a x}\n--- {b: *a}\n")
+
+
+def test_rails_merges_still_parse() -> None:
+    src = "en:\n  defaults: &defaults\n    ok: OK\n    cancel: Cancel\n" + "".join(
+        f"  dialog{i}:\n    <<: *defaults\n    title: Title {i}\n" for i in range(50)
+    )
+    units = parse(src)
+    assert len(units) == 52 and units[-1].id == "dialog49.title"
+    assert render(src, "es") == src.replace("en:", "es:", 1)
+
+
+def test_units_are_counted_as_the_events_stream_in() -> None:
+    # Stopped at the 4th string, before the broken line that a full parse would reach.
+    with pytest.raises(PayloadTooLargeError, match="limit of 3 strings"):
+        parse("a: x\nb: y\nc: z\nd: w\ne: [unclosed\n", max_units=3)
+    # Plural forms are one unit each and strings inside a complex key are none.
+    src = "en:\n  a: {one: x, other: y}\n  b:\n    one: x\n    other: y\n  ? [p, q]\n  : z\n"
+    assert [u.id for u in parse(src, max_units=3)] == ["a", "b", "?"]
+
+
+def test_far_too_many_values_are_refused_before_parsing() -> None:
+    # 1.5M keys in 16 MiB: counted in tens of ms instead of parsed for seconds, so the error
+    # names the estimate, not the in-stream limits.
+    big = "".join(f"k{i}: v\n" for i in range(1_500_000))
+    with pytest.raises(PayloadTooLargeError, match="some 3000000 YAML keys and values"):
+        parse(big)
+    # Every spelling of an entry counts: a tab after `:`, keys alone, bare items, documents.
+    small = {"max_units": 10}  # twice 4 x 10 + 16: 112 values
+    for line in ("k{}:\tv\n", "k{}:\n", "? k{}\n", "-\n", "x{}\n...\n", "[1,1,1,1]\n- "):
+        data = "".join(line.format(i) for i in range(200)) + "bad: [unclosed\n"
+        with pytest.raises(PayloadTooLargeError, match=r"some \d+ YAML keys and values"):
+            parse(data, **small)
+    # Prose full of commas and colons has headroom: 10 strings counted as 100 values parse.
+    prose = "Note: first this, then that, and then - at last - the other, ok, fine"
+    assert len(parse("".join(f'k{i}: "{prose}"\n' for i in range(10)), **small)) == 10
 
 
 def test_deep_nesting_is_refused() -> None:

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dragoman.content.formats._yaml_events import Backend, as_format_error, parse_errors
+from dragoman.content.formats._yaml_limits import AliasBudget, check_value_count, max_values
 from dragoman.content.formats._yaml_write import is_string_plain
 from dragoman.content.model import Limits
+from dragoman.content.plurals import CLDR_CATEGORIES
 from dragoman.errors import FileFormatError, PayloadTooLargeError
 
 _STR_TAGS = frozenset({"tag:yaml.org,2002:str", "!!str", "!"})
@@ -62,8 +64,9 @@ Node = Scalar | Alias | Mapping | Sequence
 
 
 def build(text: str, events: Backend, limits: Limits) -> list[Node]:
-    """The root node of each document in `text`; FileFormatError for malformed YAML, too many
-    aliases or too deep nesting, PayloadTooLargeError for too many scalars."""
+    """The root node of each document in `text`; FileFormatError for malformed YAML, alias
+    bombs or too deep nesting, PayloadTooLargeError for too many values or strings."""
+    check_value_count(text, limits)
     try:
         return _build(text, events, limits)
     except parse_errors() as exc:
@@ -75,8 +78,10 @@ def _build(text: str, events: Backend, limits: Limits) -> list[Node]:
     # Each open collection, and for a mapping the key waiting for its value.
     stack: list[Mapping | Sequence] = []
     pending: list[Node | None] = []
-    aliases = scalars = 0
-    max_scalars = 4 * limits.max_units + 16
+    aliases = scalars = others = strings = 0
+    max_scalars = max_values(limits)
+    budget = AliasBudget()
+    key_depth = 0  # the depth of the collection used as a key we are inside, if any
     top: Mapping | Sequence | None = None
 
     for event in events(text):
@@ -86,10 +91,25 @@ def _build(text: str, events: Backend, limits: Limits) -> list[Node]:
             scalars += 1
             if scalars > max_scalars:
                 raise PayloadTooLargeError(
-                    f"the file holds more than {max_scalars} values", field="file"
+                    f"the file holds more than the limit of {max_scalars} YAML keys and values",
+                    field="file",
                 )
             is_key = type(top) is Mapping and pending[-1] is None
             node = _scalar(text, event, top is not None and top.flow, is_key)
+            if node.is_string and node.value and not key_depth:
+                # A lower bound on the walker's units, so a file of too many strings stops
+                # here: values of plural-category keys may be forms of one unit, and
+                # scalars inside a collection used as a key are never units.
+                key = pending[-1] if type(top) is Mapping else None
+                if type(key) is not Scalar or key.value not in CLDR_CATEGORIES:
+                    strings += 1
+                    if strings > limits.max_units:
+                        raise PayloadTooLargeError(
+                            f"the file holds more than the limit of {limits.max_units} strings",
+                            field="file",
+                        )
+            if event.anchor is not None:
+                budget.scalar(event.anchor)
         elif kind == "MappingStartEvent" or kind == "SequenceStartEvent":
             mark = event.start_mark
             if len(stack) >= limits.max_depth:
@@ -100,7 +120,16 @@ def _build(text: str, events: Backend, limits: Limits) -> list[Node]:
             flow = bool(event.flow_style) or (top is not None and top.flow)
             cls = Mapping if kind == "MappingStartEvent" else Sequence
             node = cls(flow, mark.index, mark.line)
+            if not key_depth and type(top) is Mapping and pending[-1] is None:
+                key_depth = len(stack) + 1
+            if event.anchor is not None:
+                budget.start(event.anchor, len(stack) + 1, scalars + others)
+            others += 1
         elif kind == "MappingEndEvent" or kind == "SequenceEndEvent":
+            if budget.open and budget.open[-1][0] == len(stack):
+                budget.end(scalars + others)
+            if key_depth == len(stack):
+                key_depth = 0
             stack.pop().end = event.end_mark.index
             pending.pop()
             top = stack[-1] if stack else None
@@ -113,8 +142,12 @@ def _build(text: str, events: Backend, limits: Limits) -> list[Node]:
                     f"more than {limits.max_yaml_aliases} YAML aliases (an alias bomb?)",
                     line=mark.line + 1,
                 )
+            others += 1
+            budget.alias(event.anchor, scalars + others, mark.line + 1)
             node = Alias(mark.index, event.end_mark.index, mark.line)
         else:
+            if kind == "DocumentStartEvent":
+                budget.new_document()
             continue
         # Attach the node to its parent: a sequence item, a mapping key or its value.
         if top is None:

@@ -167,7 +167,9 @@ class _Walker:
             self.plurals[unit.id] = (node, unit.plural or {})
         self.units.append(unit)
         if len(self.units) > self.limits.max_units:
-            raise PayloadTooLargeError(f"the file holds more than {self.limits.max_units} strings")
+            raise PayloadTooLargeError(
+                f"the file holds more than the limit of {self.limits.max_units} strings"
+            )
 
     def _comments_above(self, line: int) -> tuple[str, ...]:
         if self._lines is None:
