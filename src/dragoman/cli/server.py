@@ -26,6 +26,7 @@ def serve(
     import uvicorn
 
     from dragoman.app import create_app
+    from dragoman.cli.server_http import uvicorn_options
 
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -43,6 +44,7 @@ def serve(
             port=port or settings.port,
             log_level=log_level,
             access_log=False,
+            **uvicorn_options(settings),
         )
         return
     app = create_app(settings, run_workers=not no_worker and settings.run_workers)
@@ -52,6 +54,8 @@ def serve(
         port=port or settings.port,
         log_level=log_level,
         access_log=False,
+        # Header size limit (431) and token redaction in logs: issue 9.
+        **uvicorn_options(settings),
     )
 
 
