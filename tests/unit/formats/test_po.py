@@ -291,3 +291,17 @@ def test_identity_holds_when_an_entry_has_fewer_forms_than_the_header_says() -> 
     # For another language the entry gets that language's form count.
     out = PoCodec().render(extraction.skeleton, extraction.units, target_locale="ja")
     assert out.endswith(b'msgid_plural "as"\nmsgstr[0] ""\n')
+
+
+@pytest.mark.parametrize(
+    "text", ["%(x)" + "0" * 100_000, "%(" * 50_000, "{" * 100_000, "%(a " * 25_000]
+)
+def test_wrapping_a_hostile_target_takes_linear_time(text: str) -> None:
+    codec = PoCodec()
+    extraction = codec.parse(DJANGO, source_locale="en", limits=Limits())
+    unit = copy.copy(extraction.units[0])
+    unit.target = text
+    started = time.perf_counter()
+    out = codec.render(extraction.skeleton, [unit], target_locale="de")
+    assert time.perf_counter() - started < 1.0
+    assert codec.parse(out, source_locale="de", limits=Limits()).units[0].source == text

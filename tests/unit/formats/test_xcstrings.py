@@ -124,6 +124,10 @@ def test_unchanged_render_is_identical_and_four_space_files_keep_their_style() -
         (b'{"sourceLanguage": "en",\n "strings": {"a": {}}', "expected ',', found '' (line 2)"),
         (b'{"sourceLanguage": "en", "strings": {}} x', "text after the JSON value"),
         (b"\xff\xfe{", "not UTF-8"),
+        (
+            b'{"sourceLanguage": "en", "strings": {"a": {"b": {"c": {"d": 1%s}}}}}' % (b"0" * 9999),
+            "a number too long to read (line 1)",
+        ),
     ],
 )
 def test_broken_catalogs_are_refused(data: bytes, message: str) -> None:

@@ -56,6 +56,8 @@ class _Reader:
                 value, end = self.decoder.raw_decode(text, pos)
             except json.JSONDecodeError as exc:
                 raise self.fail(f"bad JSON: {exc.msg}", exc.pos) from None
+            except ValueError:  # an integer too long for Python to convert
+                raise self.fail("a number too long to read", pos) from None
             except RecursionError:
                 raise self.fail(f"the JSON nests deeper than {self.max_depth}", pos) from None
             if _depth(value, self.max_depth - depth) > self.max_depth - depth:
@@ -85,7 +87,11 @@ class _Reader:
         match = _NUMBER.match(text, pos)
         if match is None:
             raise self.fail(f"expected a JSON value, found {text[pos : pos + 20]!r}", pos)
-        return JsonNode(json.loads(match.group()), pos, match.end())
+        try:
+            number = json.loads(match.group())
+        except ValueError:  # an integer too long for Python to convert
+            raise self.fail("a number too long to read", pos) from None
+        return JsonNode(number, pos, match.end())
 
     def string(self, pos: int) -> JsonNode:
         value, end = self._scan(pos)

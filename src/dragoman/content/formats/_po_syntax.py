@@ -22,7 +22,7 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\t\r]')
 # Never break a line inside these: printf `%(name)s`, brace `{name}`, and escapes.
 _BREAK = re.compile(r" (?=[^ ])")
-_UNBREAKABLE = re.compile(r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[A-Za-z]|\{[^{}]*\}")
+_UNBREAKABLE = re.compile(r"%\([^()%]*\)[-#0 +]*(?:[1-9]\d*)?(?:\.\d+)?[A-Za-z]|\{[^{}]*\}")
 
 
 @dataclass(frozen=True, slots=True)
