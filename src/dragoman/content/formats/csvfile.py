@@ -7,7 +7,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel import Locale
@@ -93,6 +93,7 @@ class CsvCodec(Codec):
     name = "csv"
     extensions = (".csv",)
     media_types = ("text/csv",)
+    bilingual = True  # translations go in their own column; parse lists them in meta
 
     def parse(self, data: bytes, *, source_locale: str, limits: Limits) -> Extraction:
         doc = decode(data, limits)
@@ -115,10 +116,22 @@ class CsvCodec(Codec):
                 if source is None:
                     raise FileFormatError("cannot tell which column holds the source text", line=1)
             target = roles.get("target")
+            if target is None:
+                # One column named after another language (`German`, `de`) holds that
+                # language's translations: listed in meta, but never filled for another one.
+                taken = set(roles.values()) | {source}
+                languages = [
+                    i
+                    for i, cell in enumerate(rows[first].cells)
+                    if i not in taken and _names_a_language(cell.value)
+                ]
+                translated = languages[0] if len(languages) == 1 else None
             width = len(rows[first].cells)
         else:
             header, roles = None, {}
             key, source, target = (0, 1, 2) if width >= 2 else (None, 0, 1)
+        if target is not None:
+            translated = target
         notes = [
             i
             for i, cell in enumerate(rows[first].cells)
@@ -162,7 +175,9 @@ class CsvCodec(Codec):
             source_locale,
         )
         # Translations already in the target column: the file is bilingual, like a PO file.
-        targets = {uid: rows[i].get(target) for i, uid in skeleton.units if rows[i].get(target)}
+        targets = {
+            uid: rows[i].get(translated) for i, uid in skeleton.units if rows[i].get(translated)
+        }
         return Extraction(
             units, skeleton, meta={"source_locale": source_locale, "targets": targets}
         )
@@ -299,6 +314,25 @@ def _locale_names(locale: str) -> frozenset[str]:
     except (ValueError, TypeError, LookupError):
         pass
     return frozenset(names)
+
+
+def _names_a_language(cell: str) -> bool:
+    """Whether a header is a language code Babel knows or an English language name."""
+    name = cell.strip()
+    if not name:
+        return False
+    if _CODE.fullmatch(name.lower().replace("_", "-")):
+        try:
+            Locale.parse(name.replace("_", "-"), sep="-")
+            return True
+        except (ValueError, TypeError, LookupError):
+            return False
+    return name.lower() in _english_language_names()
+
+
+@lru_cache(maxsize=1)
+def _english_language_names() -> frozenset[str]:
+    return frozenset(n.lower() for n in Locale("en").languages.values())
 
 
 def _matches_locale(cell: str, locale: str, *, any_region: bool = False) -> bool:
