@@ -78,12 +78,16 @@ def big_po(target_bytes: int = 20 * 1024 * 1024) -> Path:
     entries = [e for e in entries if "msgctxt" not in e and e.strip()]
     chunks = [head]
     size, copy = len(head), 0
-    while size < target_bytes:
+    full = False
+    while not full:
         for entry in entries:
             lines = [line for line in entry.splitlines() if not line.startswith("#")]
             block = f'msgctxt "copy {copy}"\n' + "\n".join(lines)
+            if size + len(block.encode()) + 3 > target_bytes:
+                full = True
+                break
             chunks.append(block)
-            size += len(block) + 2
+            size += len(block.encode()) + 2
         copy += 1
     path.write_text("\n\n".join(chunks) + "\n", encoding="utf-8")
     return path
