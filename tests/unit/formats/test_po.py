@@ -97,6 +97,16 @@ def test_a_catalog_in_another_language_keeps_the_msgid_as_source() -> None:
         "other": "%(counter)s results",
     }
     assert {u.id: u.source for u in _parse(german)} != {u.id: u.source for u in _parse(DJANGO)}
+    meta = PoCodec().parse(german, source_locale="en", limits=Limits()).meta
+    # Translations already there are listed (fuzzy ones are not), matched by category.
+    assert meta["targets"] == {"No results for “{query}”": "Nothing found for “{query}”"}
+    assert meta["target_plurals"] == {
+        "%(counter)s result": {
+            "one": "%(counter)s result found",
+            "other": "%(counter)s results found",
+        }
+    }
+    assert PoCodec().parse(DJANGO, source_locale="en", limits=Limits()).meta["targets"] == {}
 
 
 @pytest.mark.parametrize("data", [DJANGO, CRLF, POT], ids=["django", "crlf", "pot"])

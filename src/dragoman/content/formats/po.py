@@ -42,13 +42,15 @@ def message_id(entry: Entry) -> str:
 
 
 class PoCodec(Codec):
-    """A gettext catalog. The msgid is the source, except in a catalog whose `Language` is
-    the source language itself (a monolingual `en.po`): there a filled, non-fuzzy msgstr is."""
+    """A gettext catalog. The msgid is the source and translated, non-fuzzy msgstrs are
+    listed in `meta["targets"]`/`["target_plurals"]`; except in a catalog whose `Language`
+    is the source language itself (a monolingual `en.po`), where they are the source."""
 
     name = "po"
     extensions = (".po",)
     media_types = ("text/x-gettext-translation", "text/x-po")
     file_type = "po"
+    bilingual = True
     template = False
 
     def sniff(self, head: bytes) -> bool:
@@ -75,13 +77,21 @@ class PoCodec(Codec):
         table = hdr.plural_table(head.get("Plural-Forms"), language)
         monolingual = hdr.same_primary(head.get("Language", ""), source_locale)
         units: list[Unit] = []
+        targets: dict[str, str] = {}
+        target_plurals: dict[str, dict[str, str]] = {}
         seen: set[str] = set()
         for entry in messages:
             uid = message_id(entry)
             if uid in seen:
                 raise FileFormatError(f"duplicate message {entry.msgid[:40]!r}", line=entry.line)
             seen.add(uid)
-            units.append(self._unit(uid, entry, table, monolingual))
+            forms = _translation(entry, table)
+            units.append(_unit(uid, entry, forms if monolingual else None))
+            if forms is not None and not monolingual:
+                if entry.msgid_plural is None:
+                    targets[uid] = forms["other"]
+                else:
+                    target_plurals[uid] = forms
         if len(units) > limits.max_units:
             raise FileFormatError(f"more than {limits.max_units} messages")
         skeleton = PoSkeleton(
@@ -99,36 +109,8 @@ class PoCodec(Codec):
             table=table,
             template=self.template,
         )  # fmt: skip
-        return Extraction(units, skeleton, {"language": language})
-
-    def _unit(
-        self, uid: str, entry: Entry, table: tuple[int, str, tuple[str, ...]], monolingual: bool
-    ) -> Unit:
-        filled = (
-            monolingual
-            and "fuzzy" not in entry.flags
-            and all(entry.msgstr)
-            and (entry.msgid_plural is None or len(entry.msgstr) == table[0])
-        )
-        plural: dict[str, str] | None = None
-        if entry.msgid_plural is not None:
-            if filled:
-                plural = dict(zip(table[2], entry.msgstr, strict=True))
-                # gettext's last form serves every number the others do not take.
-                plural.setdefault("other", entry.msgstr[-1])
-            else:
-                plural = {"one": entry.msgid, "other": entry.msgid_plural}
-            source = plural.get("one", plural["other"])
-        else:
-            source = entry.msgstr[0] if filled else entry.msgid
-        context = ((entry.msgctxt,) if entry.msgctxt is not None else ()) + entry.references
-        return Unit(
-            id=uid,
-            source=source,
-            plural=plural,
-            context=context,
-            notes=entry.extracted + entry.translator,
-        )
+        meta = {"language": language, "targets": targets, "target_plurals": target_plurals}
+        return Extraction(units, skeleton, meta)
 
     def render(self, skeleton: Any, units: Sequence[Unit], *, target_locale: str) -> bytes:
         sk: PoSkeleton = skeleton
@@ -154,6 +136,34 @@ class PotCodec(PoCodec):
         # msginit's convention: `po/messages.pot` -> `po/es.po`.
         path = PurePosixPath(filename or "messages.pot")
         return str(path.with_name(f"{hdr.gettext_language(target_locale)}.po"))
+
+
+def _translation(entry: Entry, table: tuple[int, str, tuple[str, ...]]) -> dict[str, str] | None:
+    """An entry's msgstr forms by category (`other` alone for a singular), or None when it
+    is untranslated, fuzzy or has the wrong number of forms."""
+    if "fuzzy" in entry.flags or not all(entry.msgstr):
+        return None
+    if entry.msgid_plural is None:
+        return {"other": entry.msgstr[0]}
+    if len(entry.msgstr) != table[0]:
+        return None
+    forms = dict(zip(table[2], entry.msgstr, strict=True))
+    # gettext's last form serves every number the others do not take.
+    forms.setdefault("other", entry.msgstr[-1])
+    return forms
+
+
+def _unit(uid: str, entry: Entry, own: dict[str, str] | None) -> Unit:
+    """The entry as a unit: its msgid, or `own` forms when the msgstr holds the source."""
+    plural: dict[str, str] | None = None
+    if entry.msgid_plural is not None:
+        plural = own or {"one": entry.msgid, "other": entry.msgid_plural}
+        source = plural.get("one", plural["other"])
+    else:
+        source = own["other"] if own else entry.msgid
+    context = ((entry.msgctxt,) if entry.msgctxt is not None else ()) + entry.references
+    notes = entry.extracted + entry.translator
+    return Unit(id=uid, source=source, plural=plural, context=context, notes=notes)
 
 
 def po_filename(filename: str, source_locale: str, target_locale: str) -> str:
