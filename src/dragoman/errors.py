@@ -101,3 +101,13 @@ class UnsupportedFormatError(ValidationError):
 
 class InvalidTransitionError(ConflictError):
     """The job is not in a state that allows this action."""
+
+
+class QuotaExceededError(DragomanError):
+    """The organization has used up a quota; retry after `retry_after` seconds."""
+
+    status_code = 429
+
+
+class RateLimitedError(QuotaExceededError):
+    """Too many requests from this organization; retry after `retry_after` seconds."""

@@ -65,6 +65,38 @@ class Settings(BaseSettings):
         200_000, ge=1, description="Most translatable units (keys, entries) in one file."
     )
 
+    # Quotas
+    max_request_work_bytes: int = Field(
+        100 * 1024 * 1024,
+        ge=0,
+        description="Most source bytes x target locales in one request (a JSON `data` as JSON "
+        "text, or a file's size); larger get 413. 0: no limit.",
+    )
+    quota_stored_bytes: int = Field(
+        5 * 1024**3,
+        ge=0,
+        description="Bytes one organization may keep stored (sources, outputs, files); new "
+        "work beyond it gets 429. 0: no limit.",
+    )
+    quota_queued_jobs: int = Field(
+        100_000,
+        ge=0,
+        description="Jobs one organization may have queued or translating at once; more get "
+        "429. 0: no limit.",
+    )
+    quota_requests_per_minute: int = Field(
+        60_000,
+        ge=0,
+        description="Authenticated requests per organization per minute and API process "
+        "(a token bucket refilled evenly); beyond it 429. 0: no limit.",
+    )
+    quota_refresh_seconds: float = Field(
+        10.0,
+        gt=0,
+        description="How often a process re-reads an organization's stored bytes and queued "
+        "jobs from the database (in between it counts what it accepted itself).",
+    )
+
     @model_validator(mode="after")
     def _check_blob_store(self) -> Settings:
         # Imported here: the settings module loads before any store package.

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import anyio.to_thread
 from sqlalchemy import Connection, delete, select
 
-from dragoman.core import orgs, queries
+from dragoman.core import orgs, queries, quotas
 from dragoman.core.files import FileSubmitRequest, prepare, submit_file
 from dragoman.core.orgs import KeyCache, Organization
 from dragoman.core.ports import Dispatch, Notify
@@ -59,6 +60,8 @@ class Core:
         self._dispatch = dispatch
         self.bus = bus
         self.key_cache = key_cache
+        self.usage = quotas.UsageMeter(settings, db.read)
+        self.rate_limiter = quotas.RateLimiter(settings.quota_requests_per_minute)
 
     async def authenticate(self, api_key: str | None) -> Organization:
         """The organization behind an API key (cached briefly); AuthenticationError if none."""
@@ -75,20 +78,62 @@ class Core:
         if request.callback_url is not None:
             # DNS lookup: on a thread, and before the write transaction.
             await anyio.to_thread.run_sync(screen_callback_url, request.callback_url, self.settings)
+        reservation = await anyio.to_thread.run_sync(self._reserve_json, org, request)
 
         def accept(conn: Connection) -> tuple[Submitted, queries.GroupView]:
             submitted = submit(conn, org, request, self.settings)
             return submitted, submitted.view or queries.get_group(conn, org.id, submitted.group_id)
 
-        submitted, group = await self.writer.run(accept)
+        try:
+            submitted, group = await self.writer.run(accept)
+        except BaseException:
+            reservation.release()
+            raise
+        if not submitted.created:
+            reservation.release()
         self._after(submitted)
         return submitted, group
+
+    def _reserve_json(self, org: Organization, request: SubmitRequest) -> quotas.Reservation:
+        """The request's work within max_request_work_bytes, counted against the
+        organization's quotas (serializing `data` and reading usage: on a thread)."""
+        size = quotas.json_bytes(request.data) or 0  # unserializable: validation says why
+        targets = len(request.target_locales)
+        quotas.check_request_work(size, targets, self.settings, "data")
+        stored = quotas.stored_estimate(size, targets)
+        return self.usage.reserve(
+            org.id, jobs=targets, stored=stored, idempotency_key=request.idempotency_key
+        )
 
     async def submit_file(
         self, org: Organization, request: FileSubmitRequest
     ) -> tuple[Submitted, queries.GroupView]:
         """A resource file into `request.target_locales`: parsed once here (4xx for a file
         that cannot be read), its bytes stored before the rows that name them."""
+        size, targets = len(request.data), len(set(request.target_locales))
+        quotas.check_request_work(size, targets, self.settings, "file")
+        stored = quotas.stored_estimate(size, targets)
+        reservation = await anyio.to_thread.run_sync(
+            partial(
+                self.usage.reserve,
+                org.id,
+                jobs=targets,
+                stored=stored,
+                idempotency_key=request.idempotency_key,
+            )
+        )
+        try:
+            submitted, group = await self._submit_file(org, request)
+        except BaseException:
+            reservation.release()
+            raise
+        if not submitted.created:
+            reservation.release()
+        return submitted, group
+
+    async def _submit_file(
+        self, org: Organization, request: FileSubmitRequest
+    ) -> tuple[Submitted, queries.GroupView]:
         prepared = await anyio.to_thread.run_sync(prepare, org, request, self.settings)
         if request.callback_url is not None:
             await anyio.to_thread.run_sync(

@@ -4,6 +4,7 @@ applied to every route through its route class (the one place errors map to HTTP
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
@@ -18,11 +19,21 @@ from dragoman.errors import DragomanError
 log = logging.getLogger(__name__)
 
 
-def error_response(status: int, message: str, field: str | None = None) -> JSONResponse:
+def error_response(
+    status: int, message: str, field: str | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body: dict[str, Any] = {"error": message, "statusCode": status}
     if field is not None:
         body["field"] = field
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def retry_after(exc: DragomanError) -> dict[str, str] | None:
+    """A `Retry-After` header (whole seconds) for a 429 that says when to come back."""
+    seconds = exc.extra.get("retry_after")
+    if exc.status_code != 429 or seconds is None:
+        return None
+    return {"Retry-After": str(max(1, math.ceil(float(seconds))))}
 
 
 def _field_of(loc: Sequence[Any]) -> str:
@@ -57,7 +68,7 @@ class NativeRoute(APIRoute):
                 if exc.status_code >= 500:
                     log.exception("server error")
                     return error_response(500, "internal server error")
-                return error_response(exc.status_code, exc.message, exc.field)
+                return error_response(exc.status_code, exc.message, exc.field, retry_after(exc))
             except RequestValidationError as exc:
                 return validation_response(exc)
             except HTTPException as exc:

@@ -15,6 +15,7 @@ from dragoman.services import Services
 from dragoman.surfaces.native import schemas
 from dragoman.surfaces.native.errors import NativeRoute
 from dragoman.surfaces.native.statuses import CORE_STATUSES
+from dragoman.surfaces.ratelimit import admit
 
 router = APIRouter(route_class=NativeRoute, tags=["localization jobs"])
 
@@ -32,7 +33,8 @@ async def current_org(
     services: ServicesDep,
     x_api_key: Annotated[str | None, Header(description="Your API key.")] = None,
 ) -> Organization:
-    return await services.key_cache.resolve(x_api_key, lambda: _authenticate(services, x_api_key))
+    org = await services.key_cache.resolve(x_api_key, lambda: _authenticate(services, x_api_key))
+    return admit(services.core, org)
 
 
 def _authenticate(services: Services, key: str | None) -> Organization:

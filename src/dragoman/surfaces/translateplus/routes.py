@@ -16,6 +16,7 @@ from dragoman.core.queries import GroupView, JobView
 from dragoman.errors import AuthenticationError, NotFoundError, ValidationError
 from dragoman.http_limits import MULTIPART_OVERHEAD
 from dragoman.surfaces.base import CoreDep, read_multipart
+from dragoman.surfaces.ratelimit import admit
 from dragoman.surfaces.translateplus import schemas
 from dragoman.surfaces.translateplus.errors import TranslatePlusRoute
 
@@ -56,9 +57,10 @@ async def current_org(
     if not x_api_key:
         raise AuthenticationError("API key is required: send it in the X-API-KEY header.")
     try:
-        return await core.authenticate(x_api_key)
+        org = await core.authenticate(x_api_key)
     except AuthenticationError:
         raise _InvalidKeyError() from None
+    return admit(core, org)
 
 
 class _InvalidKeyError(AuthenticationError):
