@@ -51,7 +51,24 @@ def test_units_come_from_the_source_localization_or_the_key() -> None:
     assert not units[""].translatable
     assert not units["Saved %1$lld photos to %2$@"].translatable  # substitutions, kept as is
     # Asked for German, the catalog's German is the source where it has one.
-    assert _units(CATALOG, "de")["%@ liked your photo"].source == "%@ gefällt dein Foto"
+    assert _units(_translate(CATALOG, "de"), "de")["Cancel"].source == "[de] Cancel"
+
+
+def test_translations_already_in_the_catalog_are_listed_by_language() -> None:
+    meta = CODEC.parse(CATALOG, source_locale="en", limits=Limits()).meta
+    assert meta["translations"] == {} and meta["targets"] == {}
+    german = CODEC.parse(_translate(CATALOG, "de"), source_locale="en", limits=Limits()).meta
+    assert german["targets"]["Cancel"] == "[de] Cancel"
+    assert german["target_plurals"]["%lld photos"] == {
+        "one": "[de:one] %lld photo",
+        "other": "[de:other] %lld photos",
+    }
+    assert "PhotoShare" not in german["targets"]
+    both = _translate(_translate(CATALOG, "de"), "fr")
+    meta = CODEC.parse(both, source_locale="en", limits=Limits()).meta
+    assert meta["targets"] == {}  # two languages: no single target side
+    assert meta["translations"]["fr"]["Cancel"] == "[fr] Cancel"
+    assert meta["translations"]["de"]["Cancel"] == "[de] Cancel"
 
 
 @pytest.mark.parametrize(
@@ -99,10 +116,16 @@ def test_the_output_keeps_xcodes_layout() -> None:
 
 
 def test_an_existing_target_localization_is_replaced() -> None:
-    out = _translate(CATALOG, "de")
+    once = _translate(CATALOG, "de")
+    extraction = CODEC.parse(once, source_locale="en", limits=Limits())
+    units = [copy.copy(u) for u in extraction.units]
+    liked = next(u for u in units if u.id == "%@ liked your photo")
+    liked.target = "%@ gefällt dein Foto"
+    out = CODEC.render(extraction.skeleton, units, target_locale="de")
     entry = json.loads(out)["strings"]["%@ liked your photo"]["localizations"]
-    assert entry["de"]["stringUnit"]["value"] == "[de] %@ liked your photo"
+    assert entry["de"]["stringUnit"]["value"] == "%@ gefällt dein Foto"
     assert entry["en"]["stringUnit"]["state"] == "new"
+    assert out == once.replace(b'"[de] %@ liked your photo"', '"%@ gefällt dein Foto"'.encode())
 
 
 def test_unchanged_render_is_identical_and_four_space_files_keep_their_style() -> None:

@@ -28,12 +28,16 @@ class XcstringsSkeleton:
 
 class XcstringsCodec(Codec):
     """Units come from the source locale's localization when the catalog has it, else
-    the catalog's `sourceLanguage`, else the key itself."""
+    the catalog's `sourceLanguage`, else the key itself. `meta["translations"]` and
+    `["translation_plurals"]` hold the other languages' texts by language; `targets` and
+    `target_plurals` are those of the only translation language when there is just one."""
 
     name = "xcstrings"
     extensions = (".xcstrings",)
     media_types = ("application/json",)
     file_type = "json"
+    # Every language sits side by side; meta lists the translations already there.
+    bilingual = True
 
     def sniff(self, head: bytes) -> bool:
         return b'"sourceLanguage"' in head and b'"strings"' in head
@@ -64,7 +68,16 @@ class XcstringsCodec(Codec):
             if len(units) > limits.max_units:
                 raise FileFormatError(f"more than {limits.max_units} strings")
         skeleton = XcstringsSkeleton(body, bom, style_of(body), tuple(entries))
-        return Extraction(units, skeleton, {"sourceLanguage": language})
+        found = _translations(strings.value, {wanted, language})
+        meta: dict[str, Any] = {
+            "sourceLanguage": language,
+            "translations": {lang: t for lang, (t, _) in found.items()},
+            "translation_plurals": {lang: p for lang, (_, p) in found.items()},
+        }
+        # A catalog with one translation language: those are the file's targets.
+        only = next(iter(found.values())) if len(found) == 1 else ({}, {})
+        meta["targets"], meta["target_plurals"] = only
+        return Extraction(units, skeleton, meta)
 
     def render(self, skeleton: Any, units: Sequence[Unit], *, target_locale: str) -> bytes:
         sk: XcstringsSkeleton = skeleton
@@ -103,22 +116,52 @@ def _unit(key: str, entry: dict[str, Any], wanted: str, language: str) -> Unit:
     loc = None
     if isinstance(locs, dict):
         loc = locs.get(wanted) or locs.get(language)
-    if not isinstance(loc, dict):
+    if loc is None:
         return Unit(id=key, source=key, context=(key,), notes=notes, translatable=translatable)
-    variations = loc.get("variations")
-    plural = variations.get("plural") if isinstance(variations, dict) else None
-    unit_value = _value(loc)
-    if isinstance(plural, dict) and "substitutions" not in loc:
-        forms = {c: _value(v) for c, v in plural.items() if c in CLDR_ORDER}
-        if all(isinstance(v, str) for v in forms.values()) and "other" in forms:
-            texts = {c: str(v) for c, v in forms.items()}
-            return Unit(id=key, source=texts["other"], plural=texts, context=(key,),
-                        notes=notes, translatable=translatable)  # fmt: skip
-    elif isinstance(unit_value, str) and "substitutions" not in loc and "variations" not in loc:
-        return Unit(id=key, source=unit_value, context=(key,), notes=notes,
+    text = read_localization(loc)
+    if isinstance(text, dict):
+        return Unit(id=key, source=text["other"], plural=text, context=(key,), notes=notes,
                     translatable=translatable)  # fmt: skip
+    if isinstance(text, str):
+        return Unit(id=key, source=text, context=(key,), notes=notes, translatable=translatable)
     return Unit(id=key, source=key, context=(key,), notes=(*notes, _UNSUPPORTED),
                 translatable=False)  # fmt: skip
+
+
+def read_localization(loc: Any) -> str | dict[str, str] | None:
+    """A localization's text, its plural forms by category, or None when it is a shape
+    this codec leaves alone (device variations, substitutions)."""
+    if not isinstance(loc, dict) or "substitutions" in loc:
+        return None
+    variations = loc.get("variations")
+    if variations is None:
+        return _value(loc)
+    plural = variations.get("plural") if isinstance(variations, dict) else None
+    if not isinstance(plural, dict) or len(variations) != 1:
+        return None
+    forms = {c: _value(v) for c, v in plural.items() if c in CLDR_ORDER}
+    texts = {c: v for c, v in forms.items() if isinstance(v, str)}
+    return texts if len(texts) == len(forms) and "other" in texts else None
+
+
+def _translations(
+    entries: dict[str, Any], skip: set[str]
+) -> dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]]:
+    """Per language other than `skip`: the translations the catalog already has, as
+    `(targets, target_plurals)` by unit id."""
+    out: dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]] = {}
+    for key, entry in entries.items():
+        locs = entry.get("localizations") if isinstance(entry, dict) else None
+        for lang, loc in locs.items() if isinstance(locs, dict) else ():
+            text = read_localization(loc)
+            if lang in skip or text is None:
+                continue
+            targets, plurals = out.setdefault(lang, ({}, {}))
+            if isinstance(text, dict):
+                plurals[key] = text
+            else:
+                targets[key] = text
+    return out
 
 
 def _value(loc: Any) -> str | None:
