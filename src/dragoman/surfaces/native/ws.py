@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from typing import Any
 
 import anyio.to_thread
@@ -23,13 +24,16 @@ from dragoman.core.orgs import Organization
 from dragoman.core.status import JobStatus
 from dragoman.delivery.hub import EventHub, StoredEvent, Subscription, read_after
 from dragoman.errors import DragomanError
+from dragoman.ids import has_prefix
 from dragoman.services import Services
 from dragoman.store.tables import job_groups
 from dragoman.surfaces.native.statuses import NATIVE_STATUS
 from dragoman.timefmt import iso_ms
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["events"])
 REPLAY_PAGE = 500
+MAX_EVENT_ID = 2**53 - 1  # the largest integer every JSON client reads exactly; seq fits
 _JOB_STATUS = {"job.queued": "queued", "job.started": "processing", "job.progress": "processing"}
 
 
@@ -80,15 +84,22 @@ async def events_socket(websocket: WebSocket) -> None:
     commands: asyncio.Queue[_Replay] = asyncio.Queue()
     hub.add(sub)
     sender = asyncio.create_task(_send_loop(websocket, services, sub, commands))
+    receiver = asyncio.create_task(_receive_loop(websocket, services, org, sub, commands))
     try:
-        await _receive_loop(websocket, services, org, sub, commands)
-    except WebSocketDisconnect:
-        pass
+        # Whichever ends first ends the connection: a sender that fails must not leave a
+        # subscription that answers pings but never sends another event (issue 9).
+        done, _ = await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
+        failed = next((t.exception() for t in done if not t.cancelled() and t.exception()), None)
+        if failed is not None and not isinstance(failed, WebSocketDisconnect):
+            log.error("WebSocket connection failed", exc_info=failed)
+            with contextlib.suppress(Exception):
+                await websocket.close(code=1011, reason="server error; reconnect with lastEventId")
     finally:
         hub.remove(sub)
-        sender.cancel()
+        for task in (sender, receiver):
+            task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
-            await sender
+            await asyncio.gather(sender, receiver, return_exceptions=True)
 
 
 def _authenticate(services: Services, websocket: WebSocket) -> Organization:
@@ -127,13 +138,29 @@ async def _receive_loop(
                           or not all(isinstance(g, str) for g in groups)):  # fmt: skip
             await _error(websocket, 422, "groups must be a non-empty array of group ids")
             continue
-        if last is not None and (not isinstance(last, int) or last < 0):
-            await _error(websocket, 422, "lastEventId must be an event id (an integer)")
+        if last is not None and (
+            not isinstance(last, int) or isinstance(last, bool) or not 0 <= last <= MAX_EVENT_ID
+        ):
+            await _error(
+                websocket, 422, f"lastEventId must be an event id: an integer 0..{MAX_EVENT_ID}"
+            )
+            continue
+        cap = services.settings.ws_max_subscription_ids
+        if not every and len(set(groups) | (sub.groups or set())) > cap:
+            await _error(
+                websocket,
+                422,
+                f"at most {cap} group ids per connection (ws_max_subscription_ids)"
+                '; subscribe with "all": true, or open another connection',
+            )
             continue
         if not every:
-            missing = await anyio.to_thread.run_sync(_foreign_groups, services, org.id, groups)
+            missing = [g for g in groups if not has_prefix(g, "ljg")]  # never sent to the DB
+            missing = missing or await anyio.to_thread.run_sync(
+                _foreign_groups, services, org.id, groups
+            )
             if missing:  # another organization's group looks exactly like a missing one
-                await _error(websocket, 404, f"job group {missing[0]!r} not found")
+                await _error(websocket, 404, f"job group {missing[0][:80]!a} not found")
                 continue
         if last is not None:  # before widening the filter, so replay precedes live events
             await commands.put(_Replay(last, None if every else list(groups)))
