@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     max_file_units: int = Field(
         200_000, ge=1, description="Most translatable units (keys, entries) in one file."
     )
+    parse_in_child_above_bytes: int = Field(
+        2 * 1024 * 1024,
+        ge=0,
+        description="Uploads larger than this are checked in a short-lived child process, so "
+        "the parse's memory is returned to the system.",
+    )
 
     # Quotas
     max_request_work_bytes: int = Field(

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, insert
 from dragoman.content import langid
 from dragoman.content.formats import registry
 from dragoman.content.formats.base import Codec
+from dragoman.content.formats.survey import survey_isolated
 from dragoman.content.model import Limits
 from dragoman.core.engine_records import EngineRecord
 from dragoman.core.locales import normalize_locale
@@ -36,7 +37,6 @@ from dragoman.store.tables import artifacts
 from dragoman.timefmt import utcnow
 
 AUTO = "auto"
-_DETECT_SAMPLE = 200  # units read to detect the source language
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,15 +81,18 @@ def prepare(org: Organization, request: FileSubmitRequest, settings: Settings) -
     if request.callback_url is not None:
         check_callback_url(request.callback_url, "callback_url", settings=settings)
     codec = registry.for_file(filename, request.data, request.format)
-    extraction = codec.parse(
-        request.data, source_locale=_parse_locale(request), limits=file_limits(settings)
+    found = survey_isolated(
+        codec.name,
+        request.data,
+        _parse_locale(request),
+        file_limits(settings),
+        in_child_above=settings.parse_in_child_above_bytes,
     )
-    if not any(u.translatable for u in extraction.units):
+    if not found.translatable:
         raise ValidationError(f"{filename} has nothing to translate", field="file")
     source = request.source_locale
     if source.strip().lower() == AUTO:
-        texts = [u.source for u in extraction.units if u.translatable][:_DETECT_SAMPLE]
-        detected = langid.detect_locale(texts)
+        detected = langid.detect_locale(list(found.sample))
         if detected is None:
             raise ValidationError(
                 "could not detect the source language; name it", field="source_locale"
@@ -100,7 +103,7 @@ def prepare(org: Organization, request: FileSubmitRequest, settings: Settings) -
         codec=codec,
         filename=filename,
         source_locale=normalize_locale(source, field="source_locale"),
-        units=len(extraction.units),
+        units=found.units,
         sha256=hashlib.sha256(request.data).hexdigest(),
         artifact_id=artifact_id,
         blob_key=f"{org.id}/src/{artifact_id}",

@@ -226,7 +226,7 @@ def test_undeclared_entity_behind_an_external_dtd_is_refused() -> None:
         b'<!DOCTYPE xliff SYSTEM "http://127.0.0.1:1/xliff.dtd"><xliff version="1.2"><file>'
         b'<body><trans-unit id="a"><source>&secret;</source></trans-unit></body></file></xliff>'
     )
-    with pytest.raises(FileFormatError, match="undefined XML entity &secret;"):
+    with pytest.raises(FileFormatError, match="external DTD"):
         _extract(data)
 
 

@@ -200,6 +200,16 @@ def _refuse_entity(*_: object) -> int:
     raise FileFormatError("the file declares XML entities, which are refused")
 
 
+def _refuse_external_dtd(
+    name: str, system_id: str | None, public_id: str | None, has_internal: int
+) -> None:
+    # `<!DOCTYPE TS>` is fine; one that names an outside DTD would be fetched by some readers.
+    if system_id or public_id:
+        raise FileFormatError(
+            f"the file's DOCTYPE names an external DTD ({system_id or public_id}), which is refused"
+        )
+
+
 def _check_well_formed(data: bytes, what: str) -> None:
     """Expat with every DTD and entity door shut; the first error with its line."""
     parser = expat.ParserCreate("UTF-8")
@@ -207,6 +217,7 @@ def _check_well_formed(data: bytes, what: str) -> None:
     parser.EntityDeclHandler = _refuse_entity
     parser.UnparsedEntityDeclHandler = _refuse_entity
     parser.ExternalEntityRefHandler = _refuse_entity
+    parser.StartDoctypeDeclHandler = _refuse_external_dtd
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
