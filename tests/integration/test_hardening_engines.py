@@ -55,3 +55,17 @@ def test_engines_per_organization_are_capped(
         other = {"X-API-Key": api.new_key()}
         ok = api.client.post("/engines", json={"name": "x", "provider": "pseudo"}, headers=other)
         assert ok.status_code == 201
+
+
+@pytest.mark.apertium
+def test_a_nul_in_text_survives_apertium() -> None:
+    """NUL is Apertium's flush character: it used to be dropped from the translation."""
+    pool = EnginePool(Settings())
+    engine = pool.get("apertium", {})
+    if not engine.supports("en", "es"):
+        pytest.skip("apertium-en-es is not installed")
+    texts = ["the house\0the cat", "\0", "the dog"]
+    out = engine.translate_batch([Segment(t) for t in texts], "en", "es")
+    assert out[0].count("\0") == 1 and "casa" in out[0] and "gato" in out[0]
+    assert out[1] == "\0" and out[2] == "el perro"
+    pool.close()

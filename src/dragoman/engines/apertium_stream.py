@@ -26,6 +26,9 @@ _FIRST_WORD = re.compile(r"[^\W\d_]+")
 
 TEXT_END_CONTENT = "="
 BOUNDARY_CONTENT = "#\n"
+# A NUL in text would flush the null-flush pipeline mid-segment and be dropped; it travels as
+# a superblank of ours instead (user text cannot produce one) and is put back on the way out.
+NUL_CONTENT = "0"
 BOUNDARY = f"[{BOUNDARY_CONTENT}]".encode()
 _SEGMENT_END = f"[{TEXT_END_CONTENT}].[{BOUNDARY_CONTENT}]"
 # Segments per null-flush block, by measurement: one flush per segment costs ~15% more time;
@@ -51,6 +54,8 @@ def _superblank(text: str) -> str:
 
 
 def _encode_text(text: str) -> str:
+    if "\0" in text:
+        return f"[{NUL_CONTENT}]".join(_encode_text(part) for part in text.split("\0"))
     parts = _BREAKING_SPACE.split(text)
     # Odd parts are line breaks: superblanks, exactly as Apertium's txt deformatter does.
     return "".join(_superblank(part) if i % 2 else _escape(part) for i, part in enumerate(parts))
@@ -88,6 +93,8 @@ def decode_output(output: str) -> list[str]:
             current.append(escaped or text)
         elif blank == TEXT_END_CONTENT:
             text_end = len(current)
+        elif blank == NUL_CONTENT:
+            current.append("\0")
         elif blank == BOUNDARY_CONTENT:
             segments.append("".join(current[:text_end]))
             current, text_end = [], None
