@@ -9,6 +9,8 @@ from functools import lru_cache
 from babel import Locale
 from babel.core import UnknownLocaleError
 
+from dragoman.content.placeholders import find_spans
+
 CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")
 CLDR_CATEGORIES = frozenset(CLDR_ORDER)
 
@@ -40,6 +42,15 @@ def target_forms(source: Mapping[str, str], target_locale: str) -> dict[str, str
     """
     fallback = source.get("other") or next(reversed(list(source.values())), "")
     out = {cat: source.get(cat, fallback) for cat in ordered_categories(target_locale)}
+    # English `one` is for exactly 1 and often drops the number ("one file"); where the
+    # target's `one` also covers 21, 31... it needs the number, so it takes `other`'s text.
+    if (
+        "one" in source
+        and "one" in out
+        and not _one_is_only_1(target_locale)
+        and _numbers(source["one"]) != _numbers(fallback)
+    ):
+        out["one"] = fallback
     for key, text in source.items():
         if key not in CLDR_CATEGORIES:
             out.setdefault(key, text)
@@ -82,3 +93,18 @@ def _eval_plural(expr: str, n: int) -> int:
     from gettext import c2py
 
     return int(c2py(expr)(n))
+
+
+@lru_cache(maxsize=256)
+def _one_is_only_1(locale: str) -> bool:
+    """Whether the target's `one` category holds no integer but 1."""
+    try:
+        rule = Locale.parse(locale.replace("_", "-"), sep="-").plural_form
+    except (UnknownLocaleError, ValueError, TypeError):
+        return True
+    return all(rule(n) != "one" for n in (0, *range(2, 200)))
+
+
+def _numbers(text: str) -> list[str]:
+    """The placeholders a plural form carries, in order (what the number is shown by)."""
+    return sorted(find_spans(text))
