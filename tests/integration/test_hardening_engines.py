@@ -3,7 +3,7 @@ cap on engines per organization at POST /engines."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import psutil
 import pytest
@@ -14,10 +14,18 @@ from dragoman.settings import Settings
 from tests.apptools import running_api
 
 
+@pytest.fixture
+def pool() -> Iterator[EnginePool]:
+    engines = EnginePool(Settings())
+    try:
+        yield engines
+    finally:
+        engines.close()  # also when an assertion failed: no pipeline outlives its test
+
+
 @pytest.mark.apertium
-def test_apertium_engines_differing_in_timeout_share_pipelines() -> None:
+def test_apertium_engines_differing_in_timeout_share_pipelines(pool: EnginePool) -> None:
     """The report: ten engines differing only in timeout_seconds took 26 -> 366 processes."""
-    pool = EnginePool(Settings())
     if not pool.get("apertium", {}).supports("en", "es"):
         pytest.skip("apertium-en-es is not installed")
     me = psutil.Process()
@@ -58,9 +66,8 @@ def test_engines_per_organization_are_capped(
 
 
 @pytest.mark.apertium
-def test_a_nul_in_text_survives_apertium() -> None:
+def test_a_nul_in_text_survives_apertium(pool: EnginePool) -> None:
     """NUL is Apertium's flush character: it used to be dropped from the translation."""
-    pool = EnginePool(Settings())
     engine = pool.get("apertium", {})
     if not engine.supports("en", "es"):
         pytest.skip("apertium-en-es is not installed")
@@ -68,4 +75,3 @@ def test_a_nul_in_text_survives_apertium() -> None:
     out = engine.translate_batch([Segment(t) for t in texts], "en", "es")
     assert out[0].count("\0") == 1 and "casa" in out[0] and "gato" in out[0]
     assert out[1] == "\0" and out[2] == "el perro"
-    pool.close()
