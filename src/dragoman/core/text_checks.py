@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from dragoman.errors import ValidationError
+from dragoman.errors import NotFoundError, ValidationError
+from dragoman.ids import has_prefix
 
 # One pass in C over the string, allocating nothing unless something is found.
 _NUL_OR_SURROGATE = re.compile("[\x00\ud800-\udfff]")
@@ -125,3 +126,11 @@ def check_fields(
         if (value := raw.get(name)) is not None:
             check_tree(value, name)
     return raw
+
+
+def check_id(value: str, prefix: str, what: str, field: str | None = None) -> str:
+    """`value` if it has the shape of an id with `prefix`; else NotFoundError ("no such
+    `what`"), so that a NUL or a surrogate in a path never reaches the database."""
+    if not has_prefix(value, prefix):
+        raise NotFoundError(f"{what} {value[:80]!a} not found", field=field)
+    return value

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from dragoman.core import text_checks
-from dragoman.errors import ValidationError
+from dragoman.errors import NotFoundError, ValidationError
 
 
 @pytest.mark.parametrize("text", ["", "plain", "Grüße, 世界 🌍", "tab\tnew\nline", "\u2028"])
@@ -77,3 +77,12 @@ def test_fields_of_the_wrong_type_are_left_to_the_model() -> None:
         text_checks.check_fields(raw, texts=("name",), lists=("targets",), trees=("options",))
         is raw
     )
+
+
+@pytest.mark.parametrize("bad", ["ljb_\x00", "ljb_\ud800", "", "ljb_", "eng_x", "ljb_" + "a" * 65])
+def test_malformed_ids_are_not_found(bad: str) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        text_checks.check_id(bad, "ljb", "job", field="jobId")
+    assert caught.value.field == "jobId"
+    json.dumps(caught.value.message, ensure_ascii=False).encode("utf-8")
+    assert text_checks.check_id("ljb_A1b2", "ljb", "job") == "ljb_A1b2"
