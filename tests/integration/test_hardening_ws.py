@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from dragoman.settings import Settings
 from tests.apptools import Api, running_api
@@ -102,3 +103,25 @@ async def test_malformed_group_ids_are_not_found(api: Api, bad: str) -> None:
         assert answer["type"] == "error" and answer["statusCode"] == 404
         await ws.send(json.dumps({"action": "ping"}))
         assert json.loads(await asyncio.wait_for(ws.recv(), 10)) == {"type": "pong"}
+
+
+async def test_a_failing_sender_closes_the_socket_with_a_reason(
+    sqlite_url: str, settings_factory: Callable[..., Settings]
+) -> None:
+    """Whatever breaks the event stream ends the connection visibly, so the client resumes."""
+    settings = settings_factory(sqlite_url, ws_poll_interval_seconds=0.2)
+    with running_api(settings, run_workers=False) as api:
+        key = api.new_key()
+        async with connect(_url(api), additional_headers={"X-API-Key": key}) as ws:
+            with api.services.db.write() as conn:  # replay now fails inside the sender
+                conn.exec_driver_sql("ALTER TABLE events RENAME TO events_away")
+            try:
+                await ws.send(json.dumps({"action": "subscribe", "all": True, "lastEventId": 0}))
+                with pytest.raises(ConnectionClosed) as closed:
+                    while True:
+                        await asyncio.wait_for(ws.recv(), 10)
+            finally:
+                with api.services.db.write() as conn:
+                    conn.exec_driver_sql("ALTER TABLE events_away RENAME TO events")
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1011
+        assert "reconnect with lastEventId" in closed.value.rcvd.reason
