@@ -12,24 +12,25 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from dragoman.settings import Settings
 from dragoman.store.db import Database
 from dragoman.store.tables import events, jobs
+from dragoman.timefmt import utcnow
 from dragoman.worker.dispatchers.dramatiq import DramatiqDispatcher, make_broker
+from dragoman.worker.dispatchers.stub import StubDispatcher
 from dragoman.worker.sweeper import Sweeper
 from tests.acceptance.serverproc import ServerProcess, cli
 from tests.apptools import Api, running_api
 from tests.conftest import PostgresDatabases
 from tests.processes import RedisServer
-
-pytestmark = pytest.mark.redis
 
 
 @pytest.fixture
@@ -75,6 +76,7 @@ def take_and_die(url: str, queue: str, count: int) -> list[str]:
     return job_ids_of(taken)
 
 
+@pytest.mark.redis
 def test_the_sweeper_resends_what_a_dead_worker_took_and_nothing_that_waits(
     database_url: str, redis_server: RedisServer, settings_factory: Callable[..., Settings]
 ) -> None:
@@ -135,6 +137,7 @@ def test_the_sweeper_resends_what_a_dead_worker_took_and_nothing_that_waits(
         assert attempts == {1}, "no job was run twice"
 
 
+@pytest.mark.redis
 def test_an_empty_queue_means_every_older_message_was_taken(redis_server: RedisServer) -> None:
     queue = f"q_{secrets.token_hex(4)}"
     dispatcher = DramatiqDispatcher(redis_server.url, queue=queue)
@@ -151,6 +154,37 @@ def test_an_empty_queue_means_every_older_message_was_taken(redis_server: RedisS
         assert dispatcher.waiting_since() is None, "a broker that is down cannot tell"
     finally:
         dispatcher.stop()
+
+
+def test_a_blind_dispatcher_falls_back_to_requeue_after_and_expired_leases_go_once(
+    database_url: str, settings_factory: Callable[..., Settings]
+) -> None:
+    settings = settings_factory(database_url, requeue_after_seconds=0.5)
+    with running_api(settings, run_workers=False, dispatcher=StubDispatcher()) as api:
+        key = api.new_key()
+        made = submit_groups(api, key, 1)
+        blind = StubDispatcher()  # cannot show its queue: waiting_since() is None
+        sweeper = Sweeper(api.services.db, blind, settings)
+        assert sweeper.sweep_once() == 0, "just dispatched"
+        time.sleep(0.6)
+        assert sweeper.sweep_once() == 2 and sorted(blind.sent) == sorted(made)
+        assert sweeper.sweep_once() == 0, "sent again once, not on every sweep"
+
+        now = utcnow()
+        with api.services.db.write() as conn:  # its worker died holding it
+            conn.execute(
+                update(jobs)
+                .where(jobs.c.id == made[0])
+                .values(
+                    status="translating",
+                    lease_owner="dead:1:w",
+                    lease_expires_at=now - timedelta(seconds=0.1),
+                    dispatched_at=now - timedelta(seconds=0.2),
+                )
+            )
+        blind.sent.clear()
+        assert sweeper.sweep_once() == 1 and blind.sent == [made[0]]
+        assert sweeper.sweep_once() == 0, "an expired lease is sent once when it expires"
 
 
 # The reported scenario, as an operator would meet it.
@@ -175,6 +209,7 @@ def holds_lease(db: Database, pid: int) -> bool:
 
 
 @pytest.mark.postgres
+@pytest.mark.redis
 @pytest.mark.slow
 def test_a_killed_workers_jobs_finish_within_the_lease_plus_15_seconds(
     tmp_path: Path, postgres_databases: PostgresDatabases, redis_server: RedisServer
@@ -238,10 +273,10 @@ def test_a_killed_workers_jobs_finish_within_the_lease_plus_15_seconds(
                 proc.wait(20)
         api.stop()
     with db.read() as conn:
-        statuses = dict(
+        statuses: dict[str, int] = dict(
             conn.execute(select(jobs.c.status, func.count()).group_by(jobs.c.status)).all()
         )
-        started = dict(
+        started: dict[str, int] = dict(
             conn.execute(
                 select(events.c.job_id, func.count())
                 .where(events.c.type == "job.started")
