@@ -180,6 +180,10 @@ def test_kill_9_workers_redis_and_the_api_loses_no_job_and_no_webhook(
             return
         raise AssertionError(f"group {group} was never accepted")
 
+    def submit_all(batch: range) -> None:
+        for group in batch:
+            submit(group)
+
     def final_count() -> int:
         with db.read() as conn:
             return int(
@@ -225,12 +229,8 @@ def test_kill_9_workers_redis_and_the_api_loses_no_job_and_no_webhook(
         for worker in workers:
             worker.start()
         for number in range(ROUNDS):
-            first = number * GROUPS_PER_ROUND
-            submitter = threading.Thread(
-                target=lambda first=first: [
-                    submit(g) for g in range(first, first + GROUPS_PER_ROUND)
-                ]
-            )
+            batch = range(number * GROUPS_PER_ROUND, (number + 1) * GROUPS_PER_ROUND)
+            submitter = threading.Thread(target=submit_all, args=(batch,))
             submitter.start()
             for act in chaos_by_round[number]:
                 time.sleep(rng.uniform(0.3, 1.5))
