@@ -7,13 +7,13 @@ import os
 import socket
 import threading
 
+from dragoman.core import transitions
 from dragoman.delivery.buses.base import EventBus
 from dragoman.engines.registry import EnginePool
 from dragoman.ids import new_id
 from dragoman.settings import Settings
 from dragoman.store.blobs.base import BlobStore
 from dragoman.store.db import Database
-from dragoman.worker import transitions
 from dragoman.worker.dispatchers.base import Dispatcher
 from dragoman.worker.pipeline import JobRunner
 from dragoman.worker.sweeper import Sweeper
