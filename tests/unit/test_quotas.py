@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import Connection, update
 
 from dragoman.core import orgs, quotas
 from dragoman.core.submission import SubmitRequest, submit
@@ -204,3 +205,33 @@ def test_meter_with_quotas_off_reads_nothing(
 def test_stored_estimate_counts_the_source_and_one_output_per_target() -> None:
     assert quotas.stored_estimate(100, 3) == 400
     assert quotas.request_work(100, 3) == 300
+
+
+def test_a_slow_reading_is_repeated_less_often(
+    db: Database, settings_factory: Callable[..., Settings], sqlite_url: str
+) -> None:
+    settings = settings_factory(sqlite_url, quota_queued_jobs=2, quota_refresh_seconds=5)
+    org_id = _submit(db, settings, "a", {"t": "hi"}, ["de", "fr"])
+    clock = Clock()
+    readings = 0
+
+    @contextmanager
+    def slow_read() -> Iterator[Connection]:
+        nonlocal readings
+        readings += 1
+        clock.now += 2.0  # each reading takes 2 s: the next one waits 20 x 2 s
+        with db.read() as conn:
+            yield conn
+
+    meter = quotas.UsageMeter(settings, slow_read, clock=clock)
+    with pytest.raises(QuotaExceededError):
+        meter.reserve(org_id, jobs=1, stored=1)
+    with db.write() as conn:
+        conn.execute(update(jobs).where(jobs.c.org_id == org_id).values(status="completed"))
+    clock.now += 30  # past the refresh interval, not yet past 20 x the reading's time
+    with pytest.raises(QuotaExceededError):
+        meter.reserve(org_id, jobs=1, stored=1)
+    assert readings == 1
+    clock.now += 10
+    meter.reserve(org_id, jobs=2, stored=1)
+    assert readings == 2

@@ -29,6 +29,7 @@ from dragoman.store.tables import artifacts, job_groups, jobs
 
 OPEN_STATUSES = (JobStatus.QUEUED, JobStatus.TRANSLATING)
 Clock = Callable[[], float]
+_READING_SHARE = 20
 
 
 def request_work(source_bytes: int, targets: int) -> int:
@@ -106,7 +107,7 @@ class _Usage:
 
     stored: int = 0
     queued: int = 0
-    measured_at: float = -math.inf
+    due_at: float = -math.inf  # when to read the database again
     generation: int = 0  # bumped by each reading; older reservations are in the figures
     added_stored: int = 0
     added_queued: int = 0
@@ -214,14 +215,14 @@ class UsageMeter:
         request at a time; the others go on with the figures they have)."""
         with self._lock:
             usage = self._orgs.setdefault(org_id, _Usage())
-            stale = self._clock() - usage.measured_at >= self.settings.quota_refresh_seconds
-            never = usage.measured_at == -math.inf
+            stale = self._clock() >= usage.due_at
+            never = usage.due_at == -math.inf
         if not stale:
             return usage
         if not usage.measuring.acquire(blocking=never):
             return usage
         try:
-            if self._clock() - usage.measured_at >= self.settings.quota_refresh_seconds:
+            if self._clock() >= usage.due_at:
                 self._measure(org_id, usage)
         finally:
             usage.measuring.release()
@@ -234,6 +235,7 @@ class UsageMeter:
             usage.generation += 1
             usage.carried_queued, usage.carried_stored = usage.added_queued, usage.added_stored
             usage.added_queued = usage.added_stored = 0
+        started = self._clock()
         try:
             with self._read() as conn:
                 queued = queued_jobs(conn, org_id) if self.settings.quota_queued_jobs else 0
@@ -247,7 +249,12 @@ class UsageMeter:
         with self._lock:
             usage.queued, usage.stored = queued, stored
             usage.carried_queued = usage.carried_stored = 0
-            usage.measured_at = self._clock()
+            now = self._clock()
+            # An organization with much stored takes long to sum: read it less often, so
+            # that readings cost at most about 1/_READING_SHARE of one thread.
+            usage.due_at = now + max(
+                self.settings.quota_refresh_seconds, _READING_SHARE * (now - started)
+            )
 
 
 class RateLimiter:
