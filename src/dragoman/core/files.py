@@ -20,6 +20,7 @@ from dragoman.content.formats import registry
 from dragoman.content.formats.base import Codec
 from dragoman.content.formats.survey import survey_isolated
 from dragoman.content.model import Limits
+from dragoman.core import text_checks
 from dragoman.core.engine_records import EngineRecord
 from dragoman.core.locales import normalize_locale
 from dragoman.core.orgs import Organization
@@ -77,6 +78,11 @@ def prepare(org: Organization, request: FileSubmitRequest, settings: Settings) -
         )
     if not request.data:
         raise ValidationError("the file is empty", field="file")
+    text_checks.check_text(request.filename, "filename")
+    text_checks.check_text(request.source_locale, "source_locale")
+    text_checks.check_texts(request.target_locales, "target_locales")
+    for name in ("format", "callback_url", "idempotency_key", "engine_id"):
+        text_checks.check_optional(getattr(request, name), name)
     filename = PurePosixPath(request.filename.replace("\\", "/")).name[:255] or "upload"
     if request.callback_url is not None:
         check_callback_url(request.callback_url, "callback_url", settings=settings)

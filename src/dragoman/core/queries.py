@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, literal, select, tuple_, union_all
 
+from dragoman.core import text_checks
 from dragoman.core.status import FINAL, GroupStatus, JobStatus, group_status
 from dragoman.errors import GoneError, NotFoundError, ValidationError
 from dragoman.store.tables import artifacts, job_groups, jobs
@@ -135,6 +136,7 @@ def _view(row: Any, with_output: bool = False, out: Any = None) -> JobView:
 
 def get_group(conn: Connection, org_id: str, group_id: str) -> GroupView:
     """The group and its jobs; NotFoundError for unknown ids and other organizations' ids."""
+    text_checks.check_id(group_id, "ljg", "job group")  # a NUL is a 500 on PostgreSQL
     group = conn.execute(
         _GROUP_QUERY.where(job_groups.c.id == group_id, job_groups.c.org_id == org_id)
     ).first()
@@ -221,6 +223,7 @@ def list_groups(
 
 def get_job(conn: Connection, org_id: str, job_id: str) -> JobView:
     """One job with its output; NotFoundError for unknown ids and other organizations' ids."""
+    text_checks.check_id(job_id, "ljb", "job")  # a NUL is a 500 on PostgreSQL
     row = conn.execute(
         select(
             *_SUMMARY_COLUMNS,
@@ -300,6 +303,7 @@ def list_jobs(
         raise ValidationError(f"limit must be between 1 and {MAX_PAGE}", field="limit")
     query = select(*_SUMMARY_COLUMNS).where(jobs.c.org_id == org_id)
     if engine_id:
+        text_checks.check_text(engine_id, "engineId")
         query = query.where(jobs.c.engine_id == engine_id)
     if cursor:
         created, last_id = decode_cursor(cursor)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import anyio.to_thread
 from sqlalchemy import Connection, delete, select
 
-from dragoman.core import orgs, queries, quotas
+from dragoman.core import orgs, queries, quotas, text_checks
 from dragoman.core.files import FileSubmitRequest, prepare, submit_file
 from dragoman.core.orgs import KeyCache, Organization
 from dragoman.core.ports import Dispatch, Notify
@@ -194,6 +194,7 @@ class Core:
         return await anyio.to_thread.run_sync(self.read_output, org_id, job_id)
 
     def read_output(self, org_id: str, job_id: str) -> OutputFile:
+        text_checks.check_id(job_id, "ljb", "job")
         with self.db.read() as conn:
             row = conn.execute(
                 select(

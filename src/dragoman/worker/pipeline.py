@@ -24,6 +24,7 @@ from dragoman.worker import stages
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 0.5
+LARGE_JOB_UNITS = 50_000  # jobs of sources this large run one at a time per process
 
 
 class LeaseLostError(DragomanError):
@@ -45,6 +46,7 @@ class JobRunner:
         self.db = db
         self.blobs = blobs
         self.extractions = stages.ExtractionCache()
+        self._large = threading.Lock()
         self.bus = bus
         self.engines = engines
         self.settings = settings
@@ -153,6 +155,14 @@ class JobRunner:
 
     def _translate(self, job: ClaimedJob, engine: Engine) -> _Result:
         source = self._load(job)
+        if len(source.extraction.units) < LARGE_JOB_UNITS:
+            return self._translate_source(job, engine, source)
+        # A large file's jobs run one at a time in this process: each holds a copy of every
+        # unit and the rendered file, and ten at once would multiply that.
+        with self._large:
+            return self._translate_source(job, engine, source)
+
+    def _translate_source(self, job: ClaimedJob, engine: Engine, source: stages.Source) -> _Result:
         units = source.extraction.units
         hints = stages.unit_hints(source, job.hints, engine.uses_hints)
         progress = _Progress(self, job)

@@ -21,7 +21,8 @@ from dragoman.content.formats.base import Codec
 from dragoman.content.formats.structured import StructuredCodec
 from dragoman.content.model import Extraction, Limits, Unit, UnitState
 from dragoman.content.plurals import target_forms
-from dragoman.content.units import TranslateFn, translate_strings
+from dragoman.content.units import Translated as TranslatedStrings
+from dragoman.content.units import TranslateFn, UnitIssue, translate_strings
 from dragoman.errors import DragomanError
 
 STRUCTURED = StructuredCodec()
@@ -124,13 +125,7 @@ def translate_units(
             texts.append(unit.source)
             slots.append((index, None))
     slot_hints = [hints[i] for i, _ in slots] if hints is not None else None
-    result = translate_strings(
-        texts,
-        translate,
-        source_locale=source_locale,
-        target_locale=target_locale,
-        hints=slot_hints,
-    )
+    result = _translate_in_slices(texts, translate, source_locale, target_locale, slot_hints)
     out = list(units)
     plural_targets: dict[int, dict[str, str]] = {}
     for (index, category), translated in zip(slots, result.texts, strict=True):
@@ -152,6 +147,37 @@ def translate_units(
         path = units[index].id if form is None else f"{units[index].id}[{form}]"
         issues.append({"path": path, "source": issue.source, "message": issue.message})
     return Translated(out, issues, len(failed))
+
+
+SLICE = 20_000  # strings planned at once: bounds the planner's memory on huge files
+
+
+def _translate_in_slices(
+    texts: list[str],
+    translate: TranslateFn,
+    source_locale: str,
+    target_locale: str,
+    hints: list[tuple[str, ...]] | None,
+) -> TranslatedStrings:
+    """`translate_strings` over slices of `texts`: a 300,000-string file never has all its
+    plans alive at once (a repeat across slices costs one more engine segment)."""
+    if len(texts) <= SLICE:
+        return translate_strings(
+            texts, translate, source_locale=source_locale, target_locale=target_locale, hints=hints
+        )
+    out: list[str] = []
+    issues: list[UnitIssue] = []
+    for start in range(0, len(texts), SLICE):
+        part = translate_strings(
+            texts[start : start + SLICE],
+            translate,
+            source_locale=source_locale,
+            target_locale=target_locale,
+            hints=hints[start : start + SLICE] if hints is not None else None,
+        )
+        out.extend(part.texts)
+        issues.extend(UnitIssue(i.index + start, i.source, i.message) for i in part.issues)
+    return TranslatedStrings(out, issues)
 
 
 def unit_hints(

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from dragoman.engines.apertium import ApertiumEngine, ApertiumOptions
+from dragoman.engines.identity import IdentityEngine
 from dragoman.engines.pseudo import PseudoEngine
 from dragoman.engines.registry import PROVIDERS, EnginePool, build_engine
 from dragoman.errors import ValidationError
@@ -14,11 +15,15 @@ from dragoman.settings import Settings
 
 
 def test_providers() -> None:
-    assert {"apertium": ApertiumEngine, "pseudo": PseudoEngine} == PROVIDERS
+    assert {
+        "apertium": ApertiumEngine,
+        "pseudo": PseudoEngine,
+        "identity": IdentityEngine,
+    } == PROVIDERS
 
 
 def test_unknown_provider_lists_the_known_ones() -> None:
-    with pytest.raises(ValidationError, match="apertium, pseudo") as caught:
+    with pytest.raises(ValidationError, match="apertium, identity, pseudo") as caught:
         build_engine("deepl", {}, Settings())
     assert caught.value.field == "provider"
 

@@ -3,6 +3,7 @@ entries (wrapped as gettext wraps them) and the header's Language and Plural-For
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -20,9 +21,12 @@ _BOM = "\ufeff"
 
 @dataclass(frozen=True, slots=True)
 class PoSkeleton:
-    """The file's lines (split at `\\n`, so a CRLF line keeps its `\\r`) and its messages."""
+    """The file's text (lines split at `\\n`, so a CRLF line keeps its `\\r`), where each
+    line starts, and its messages. The text is kept whole, not as a tuple of lines: a 20 MiB
+    catalogue's million line objects cost more than the catalogue itself."""
 
-    lines: tuple[str, ...]
+    text: str
+    starts: array[int]  # offset of each line in `text`
     header: Entry | None
     entries: tuple[Entry, ...]
     ids: tuple[str, ...]
@@ -95,7 +99,8 @@ class PoCodec(Codec):
         if len(units) > limits.max_units:
             raise FileFormatError(f"more than {limits.max_units} messages")
         skeleton = PoSkeleton(
-            lines=tuple(lines),
+            text="\n".join(lines),
+            starts=_line_starts(lines),
             header=header,
             entries=messages,
             ids=tuple(u.id for u in units),
@@ -209,17 +214,19 @@ class _Renderer:
                 self._entry(entry, unit)
 
     def text(self) -> str:
+        sk = self.sk
         out: list[str] = []
-        lines = self.sk.lines
-        i = 0
-        while i < len(lines):
-            edit = self.edits.get(i)
-            if edit is None:
-                out.append(lines[i])
-                i += 1
-            else:
-                out.extend(edit[1])
-                i = edit[0]
+        done = 0  # lines before this one are written
+        for start in sorted(self.edits):
+            if start < done:  # inside lines an earlier edit replaced
+                continue
+            end, new = self.edits[start]
+            if start > done:
+                out.append(sk.text[sk.starts[done] : sk.starts[start] - 1])
+            out.extend(new)
+            done = end
+        if done < len(sk.starts):
+            out.append(sk.text[sk.starts[done] :])
         joined = "\n".join(out)
         return (_BOM if self.sk.bom else "") + joined
 
@@ -242,7 +249,7 @@ class _Renderer:
         new = hdr.with_fields(old, changes)
         if sk.header is None:
             lines = ['msgid ""' + sk.newline_tail, *self._lines("msgstr", new), sk.newline_tail]
-            self.edits[0] = (1, [*lines, sk.lines[0]])
+            self.edits[0] = (1, [*lines, _line(sk, 0)])
             return
         start, end = sk.header.msgstr_lines
         self.edits[start] = (end, self._lines("msgstr", new))
@@ -286,6 +293,20 @@ class _Renderer:
         self.edits[first] = (first + 1, keep)
         for index in (*rest, *entry.previous_lines):
             self.edits[index] = (index + 1, [])
+
+
+def _line_starts(lines: list[str]) -> array[int]:
+    starts = array("Q")
+    offset = 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    return starts
+
+
+def _line(sk: PoSkeleton, index: int) -> str:
+    end = sk.starts[index + 1] - 1 if index + 1 < len(sk.starts) else len(sk.text)
+    return sk.text[sk.starts[index] : end]
 
 
 def _pick(forms: dict[str, str], category: str) -> str:

@@ -128,6 +128,7 @@ def create_engine(body: schemas.EngineRequest, org: OrgDep, services: ServicesDe
             provider=body.provider,
             options=body.options,
             make_default=body.isDefault,
+            max_engines=services.settings.max_engines_per_org,
         )
     return JSONResponse(_render_engine(services, record), status_code=201)
 
