@@ -339,3 +339,15 @@ def list_jobs(
     items = [_view(r) for r in rows[:limit]]
     next_cursor = encode_cursor(items[-1]) if len(rows) > limit else None
     return items, next_cursor
+
+
+def owned_groups(conn: Connection, org_id: str, group_ids: Sequence[str]) -> set[str]:
+    """Which of `group_ids` belong to the organization (the others answer 404)."""
+    if not group_ids:
+        return set()
+    rows = conn.execute(
+        select(job_groups.c.id).where(
+            job_groups.c.id.in_(list(group_ids)), job_groups.c.org_id == org_id
+        )
+    )
+    return {r.id for r in rows}

@@ -17,16 +17,14 @@ from typing import Any
 
 import anyio.to_thread
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from sqlalchemy import select
 
-from dragoman.core import org_settings, orgs
+from dragoman.core import org_settings, orgs, queries
 from dragoman.core.orgs import Organization
 from dragoman.core.status import JobStatus
 from dragoman.delivery.hub import EventHub, StoredEvent, Subscription, read_after
 from dragoman.errors import DragomanError
 from dragoman.ids import has_prefix
 from dragoman.services import Services
-from dragoman.store.tables import job_groups
 from dragoman.surfaces.native.statuses import NATIVE_STATUS
 from dragoman.timefmt import iso_ms
 
@@ -174,8 +172,7 @@ async def _receive_loop(
 
 def _foreign_groups(services: Services, org_id: str, groups: list[str]) -> list[str]:
     with services.db.read() as conn:
-        own = {r.id for r in conn.execute(select(job_groups.c.id).where(
-            job_groups.c.id.in_(groups), job_groups.c.org_id == org_id))}  # fmt: skip
+        own = queries.owned_groups(conn, org_id, groups)
     return [g for g in groups if g not in own]
 
 
