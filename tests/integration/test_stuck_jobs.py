@@ -31,6 +31,7 @@ from tests.acceptance.serverproc import ServerProcess, cli
 from tests.apptools import Api, running_api
 from tests.conftest import PostgresDatabases
 from tests.processes import RedisServer
+from tests.services import require
 
 
 @pytest.fixture
@@ -185,6 +186,52 @@ def test_a_blind_dispatcher_falls_back_to_requeue_after_and_expired_leases_go_on
         blind.sent.clear()
         assert sweeper.sweep_once() == 1 and blind.sent == [made[0]]
         assert sweeper.sweep_once() == 0, "an expired lease is sent once when it expires"
+
+
+RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+
+
+@pytest.fixture
+def rabbitmq_queue() -> Iterator[str]:
+    """A private queue on the machine's RabbitMQ, deleted afterwards."""
+    require("RabbitMQ", "127.0.0.1", 5672)
+    queue = f"dragoman_test_{secrets.token_hex(4)}"
+    yield queue
+    cleaner = DramatiqDispatcher(RABBITMQ_URL, queue=queue)
+    try:
+        for name in (queue, f"{queue}.DQ", f"{queue}.XQ"):
+            cleaner.broker.channel.queue_delete(name)
+    finally:
+        cleaner.stop()
+
+
+def test_rabbitmq_shows_its_head_without_losing_or_moving_it(
+    rabbitmq_queue: str, database_url: str, settings_factory: Callable[..., Settings]
+) -> None:
+    sender = DramatiqDispatcher(RABBITMQ_URL, queue=rabbitmq_queue)
+    looker = DramatiqDispatcher(RABBITMQ_URL, queue=rabbitmq_queue)
+    try:
+        before = time.time()
+        empty = looker.waiting_since()
+        assert empty is not None and empty.timestamp() >= before - 0.01
+        settings = settings_factory(database_url, requeue_after_seconds=0.5)
+        with running_api(settings, run_workers=False, dispatcher=sender) as api:
+            made = submit_groups(api, api.new_key(), 3)
+            head = looker.waiting_since()
+            assert head is not None and before - 0.01 <= head.timestamp() <= time.time()
+            time.sleep(0.6)  # older than requeue_after, but waiting in a healthy queue
+            assert Sweeper(api.services.db, looker, settings).sweep_once() == 0
+            assert looker.waiting_since() == head
+        assert looker.broker.get_queue_message_counts(rabbitmq_queue)[0] == len(made)
+        seen: list[str] = []
+        looker.start_consuming(seen.append, 1)
+        deadline = time.monotonic() + 10
+        while len(seen) < len(made) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert seen == made, "every message once, in the order sent"
+    finally:
+        looker.stop()
+        sender.stop()
 
 
 # The reported scenario, as an operator would meet it.

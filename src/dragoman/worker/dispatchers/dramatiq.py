@@ -126,28 +126,41 @@ class DramatiqDispatcher(Dispatcher):
         self._worker.start()
 
     def waiting_since(self) -> datetime | None:
-        """The send time of the message at the head of the Redis list (the oldest one still
-        waiting); None on RabbitMQ, which cannot show a message without delivering it."""
+        """The send time of the message at the head of the queue (the oldest one still
+        waiting): read in place on Redis; on RabbitMQ taken and handed straight back."""
         broker = self.broker
-        client = getattr(broker, "client", None)
-        if client is None:
-            return None
-        from dramatiq import Message
-
-        key = f"{broker.namespace}:{self.queue}"
         try:
-            for _ in range(3):  # the head may be fetched between the two reads: look again
-                now = utcnow()  # before reading: an empty list means all sent before was taken
-                head = client.lindex(key, 0)
-                if head is None:
-                    return now
-                data = client.hget(f"{key}.msgs", head)
-                if data is not None:
-                    sent_ms = Message.decode(data).message_timestamp
-                    return min(now, datetime.fromtimestamp(sent_ms / 1000, UTC))
+            if getattr(broker, "client", None) is not None:  # RedisBroker
+                return self._redis_head(broker)
+            return self._rabbitmq_head(broker)
         except Exception as exc:  # broker down: nothing can be sent now anyway
             log.warning("cannot read the broker queue: %s: %s", type(exc).__name__, exc)
+            return None
+
+    def _redis_head(self, broker: Any) -> datetime | None:
+        client = broker.client
+        key = f"{broker.namespace}:{self.queue}"
+        for _ in range(3):  # the head may be fetched between the two reads: look again
+            now = utcnow()  # before reading: an empty list means all sent before was taken
+            head = client.lindex(key, 0)
+            if head is None:
+                return now
+            data = client.hget(f"{key}.msgs", head)
+            if data is not None:
+                return min(now, _sent_at(data))
         return None
+
+    def _rabbitmq_head(self, broker: Any) -> datetime | None:
+        now = utcnow()
+        if broker.get_queue_message_counts(self.queue)[0] == 0:
+            return now
+        channel = broker.channel  # this thread's own
+        method, _properties, body = channel.basic_get(self.queue, auto_ack=False)
+        if method is None:  # taken meanwhile
+            return now
+        # Back where it was (RabbitMQ keeps a requeued message's place in the queue).
+        channel.basic_nack(method.delivery_tag, requeue=True)
+        return min(now, _sent_at(body))
 
     def _handle(self, job_id: str) -> None:
         handler = self._handler
@@ -169,3 +182,10 @@ class DramatiqDispatcher(Dispatcher):
             client = getattr(broker, "client", None)  # RedisBroker.close leaves its pool open
             if client is not None:
                 client.connection_pool.disconnect()
+
+
+def _sent_at(data: bytes) -> datetime:
+    """When the Dramatiq message encoded in `data` was made (it carries the sender's clock)."""
+    from dramatiq import Message
+
+    return datetime.fromtimestamp(Message.decode(data).message_timestamp / 1000, UTC)
