@@ -235,3 +235,32 @@ def test_a_slow_reading_is_repeated_less_often(
     clock.now += 10
     meter.reserve(org_id, jobs=2, stored=1)
     assert readings == 2
+
+
+def test_try_reserve_never_reads_the_database(
+    db: Database, settings_factory: Callable[..., Settings], sqlite_url: str
+) -> None:
+    settings = settings_factory(sqlite_url, quota_queued_jobs=3, quota_refresh_seconds=5)
+    org_id = _submit(db, settings, "a", {"t": "hi"}, ["de"])
+    clock = Clock()
+    readings = 0
+
+    @contextmanager
+    def counted_read() -> Iterator[Connection]:
+        nonlocal readings
+        readings += 1
+        with db.read() as conn:
+            yield conn
+
+    meter = quotas.UsageMeter(settings, counted_read, clock=clock)
+    assert meter.try_reserve(org_id, jobs=1, stored=1) is None  # no figures yet
+    meter.reserve(org_id, jobs=1, stored=1)  # reads: 1 queued + 1
+    assert readings == 1
+    assert meter.try_reserve(org_id, jobs=1, stored=1) is not None  # 3
+    with pytest.raises(QuotaExceededError):
+        meter.try_reserve(org_id, jobs=1, stored=1)
+    # Refused with an idempotency key: maybe a replay, which only a reading can tell.
+    assert meter.try_reserve(org_id, jobs=1, stored=1, idempotency_key="k") is None
+    clock.now += 5
+    assert meter.try_reserve(org_id, jobs=1, stored=1) is None  # a reading is due
+    assert readings == 1

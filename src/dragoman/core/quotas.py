@@ -178,30 +178,52 @@ class UsageMeter:
             ).first()
         return found is not None
 
+    def try_reserve(
+        self, org_id: str, *, jobs: int, stored: int, idempotency_key: str | None = None
+    ) -> Reservation | None:
+        """`reserve` from the figures at hand, never reading the database (so the event loop
+        may call it): None when a reading is due, or when a refused request may be a replay."""
+        if not self.enabled:
+            return Reservation(None, org_id, jobs, stored, 0)
+        with self._lock:
+            usage = self._orgs.get(org_id)
+            if usage is None or self._clock() >= usage.due_at:
+                return None
+            try:
+                return self._count(usage, org_id, jobs, stored)
+            except QuotaExceededError:
+                if idempotency_key is None:
+                    raise
+                return None
+
     def _reserve(self, org_id: str, jobs: int, stored: int) -> Reservation:
         usage = self._current(org_id)
-        settings = self.settings
         with self._lock:
-            queued = usage.queued + usage.carried_queued + usage.added_queued
-            if settings.quota_queued_jobs and queued + jobs > settings.quota_queued_jobs:
-                raise QuotaExceededError(
-                    f"this organization has {queued} jobs queued or translating and the "
-                    f"request adds {jobs}; the quota is {settings.quota_queued_jobs} "
-                    "(DRAGOMAN_QUOTA_QUEUED_JOBS): retry once some have finished",
-                    retry_after=math.ceil(settings.quota_refresh_seconds),
-                )
-            kept = usage.stored + usage.carried_stored + usage.added_stored
-            if settings.quota_stored_bytes and kept + stored > settings.quota_stored_bytes:
-                raise QuotaExceededError(
-                    f"this organization stores {kept} bytes and the request would add about "
-                    f"{stored}; the quota is {settings.quota_stored_bytes} bytes "
-                    "(DRAGOMAN_QUOTA_STORED_BYTES): delete finished groups, or retry once "
-                    "retention has removed old ones",
-                    retry_after=math.ceil(settings.retention_interval_seconds),
-                )
-            usage.added_queued += jobs
-            usage.added_stored += stored
-            return Reservation(self, org_id, jobs, stored, usage.generation)
+            return self._count(usage, org_id, jobs, stored)
+
+    def _count(self, usage: _Usage, org_id: str, jobs: int, stored: int) -> Reservation:
+        """Check and add the work (the caller holds the lock)."""
+        settings = self.settings
+        queued = usage.queued + usage.carried_queued + usage.added_queued
+        if settings.quota_queued_jobs and queued + jobs > settings.quota_queued_jobs:
+            raise QuotaExceededError(
+                f"this organization has {queued} jobs queued or translating and the "
+                f"request adds {jobs}; the quota is {settings.quota_queued_jobs} "
+                "(DRAGOMAN_QUOTA_QUEUED_JOBS): retry once some have finished",
+                retry_after=math.ceil(settings.quota_refresh_seconds),
+            )
+        kept = usage.stored + usage.carried_stored + usage.added_stored
+        if settings.quota_stored_bytes and kept + stored > settings.quota_stored_bytes:
+            raise QuotaExceededError(
+                f"this organization stores {kept} bytes and the request would add about "
+                f"{stored}; the quota is {settings.quota_stored_bytes} bytes "
+                "(DRAGOMAN_QUOTA_STORED_BYTES): delete finished groups, or retry once "
+                "retention has removed old ones",
+                retry_after=math.ceil(settings.retention_interval_seconds),
+            )
+        usage.added_queued += jobs
+        usage.added_stored += stored
+        return Reservation(self, org_id, jobs, stored, usage.generation)
 
     def _release(self, reservation: Reservation) -> None:
         with self._lock:
