@@ -38,6 +38,7 @@ class Services:
 
     def __post_init__(self) -> None:
         self.writer = Writer(self.db)
+        self.key_cache.follow(self.bus)  # revocations reach this process within a second
         if self.blobs is None:
             self.blobs = blob_store_from_settings(self.settings)
         self.core = Core(
@@ -97,6 +98,7 @@ class Services:
         else:
             self.dispatcher.stop()
         self.engines.close()
+        self.key_cache.close()
         self.bus.close()
         if self.blobs is not None:
             self.blobs.close()

@@ -92,9 +92,12 @@ def check_po(content: bytes, lang: str, tmp_path: Path) -> None:
 
 def check_yaml(content: bytes, lang: str) -> None:
     # Only the root key follows the target, and the plural gains the target's CLDR categories
-    # (fr and es have `many`, as `other`); every value stays as the source had it.
+    # (fr and es have `many`, as `other`); every value stays as the source had it, except
+    # fr `one`, which also means 0 and so needs the number `other` carries.
     expected = yaml.safe_load(YAML)["en"]
     expected["inbox"]["many"] = expected["inbox"]["other"]
+    if lang == "fr":
+        expected["inbox"]["one"] = expected["inbox"]["other"]
     assert yaml.safe_load(content) == {lang: expected}
     assert content.decode("utf-8").startswith(f'{lang}:\n  greeting: "Welcome back, %{{name}}!"')
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from dragoman.core import transitions
@@ -42,9 +42,11 @@ class JobRunner:
         owner: str,
         bus: EventBus | None = None,
         blobs: BlobStore | None = None,
+        redispatch: Callable[[list[str]], None] | None = None,
     ) -> None:
         self.db = db
         self.blobs = blobs
+        self.redispatch = redispatch  # a released job is sent again at once
         self.extractions = stages.ExtractionCache()
         self._large = threading.Lock()
         self.bus = bus
@@ -103,7 +105,9 @@ class JobRunner:
             else:
                 log.warning("job %s: engine error, will retry: %s", job.id, exc.message)
                 with self.db.write() as conn:
-                    transitions.release(conn, job.id, self.owner)
+                    released = transitions.release(conn, job.id, self.owner)
+                if released and self.redispatch is not None:
+                    self.redispatch([job.id])
             return
         except DragomanError as exc:
             self._fail(job, exc.message)

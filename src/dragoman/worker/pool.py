@@ -43,8 +43,16 @@ class WorkerPool:
         self.db = db
         self.dispatcher = dispatcher
         self.settings = settings
-        self.runner = JobRunner(db, engines, settings, worker_identity(), bus=bus, blobs=blobs)
-        self.sweeper = Sweeper(db, dispatcher, settings) if sweep else None
+        self.runner = JobRunner(
+            db,
+            engines,
+            settings,
+            worker_identity(),
+            bus=bus,
+            blobs=blobs,
+            redispatch=dispatcher.dispatch,
+        )
+        self.sweeper = Sweeper(db, dispatcher, settings, blobs) if sweep else None
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
 

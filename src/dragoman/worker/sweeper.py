@@ -12,6 +12,7 @@ from sqlalchemy import Select, and_, or_, select, update
 
 from dragoman.core.status import JobStatus
 from dragoman.settings import Settings
+from dragoman.store.blobs.base import BlobStore
 from dragoman.store.db import Database
 from dragoman.store.tables import jobs
 from dragoman.timefmt import utcnow
@@ -25,10 +26,17 @@ SWEEP_BATCH = 1000
 class Sweeper:
     """Finds stale queued jobs and expired leases and dispatches them again."""
 
-    def __init__(self, db: Database, dispatcher: Dispatcher, settings: Settings) -> None:
+    def __init__(
+        self,
+        db: Database,
+        dispatcher: Dispatcher,
+        settings: Settings,
+        blobs: BlobStore | None = None,
+    ) -> None:
         self.db = db
         self.dispatcher = dispatcher
         self.settings = settings
+        self.blobs = blobs  # retention deletes files with their rows
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -65,7 +73,7 @@ class Sweeper:
             if time.monotonic() >= retention_due:
                 retention_due = time.monotonic() + self.settings.retention_interval_seconds
                 try:
-                    apply_retention(self.db, self.settings)
+                    apply_retention(self.db, self.settings, blobs=self.blobs)
                 except Exception:  # retried on the next interval
                     log.exception("retention pass failed")
             try:

@@ -31,7 +31,7 @@ from dragoman.timefmt import utcnow
 log = logging.getLogger(__name__)
 Renderer = Callable[[Connection, Delivery], bytes]
 Clock = Callable[[], datetime]
-LEASE_MARGIN_SECONDS = 30.0
+LEASE_MARGIN_SECONDS = 5.0  # a killed sender's deliveries are taken over this soon after
 
 
 class Deliverer:
