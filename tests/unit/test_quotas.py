@@ -107,8 +107,10 @@ def test_rate_limiter_zero_is_off() -> None:
 
 
 @pytest.fixture
-def db(sqlite_url: str) -> Database:
-    return Database(sqlite_url)
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    yield database
+    database.dispose()
 
 
 def _submit(db: Database, settings: Settings, org_name: str, data: Any, targets: list[str]) -> str:
@@ -119,9 +121,9 @@ def _submit(db: Database, settings: Settings, org_name: str, data: Any, targets:
 
 
 def test_queued_and_stored_are_read_from_the_database(
-    db: Database, settings_factory: Callable[..., Settings], sqlite_url: str
+    db: Database, settings_factory: Callable[..., Settings], database_url: str
 ) -> None:
-    settings = settings_factory(sqlite_url)
+    settings = settings_factory(database_url)
     data = {"t": "x" * 1000}
     org_id = _submit(db, settings, "a", data, ["de", "fr"])
     _submit(db, settings, "b", data, ["de"])  # another organization's work is not counted
@@ -139,9 +141,9 @@ def test_queued_and_stored_are_read_from_the_database(
 
 
 def test_meter_refuses_work_over_the_queued_quota_and_names_it(
-    db: Database, settings_factory: Callable[..., Settings], sqlite_url: str
+    db: Database, settings_factory: Callable[..., Settings], database_url: str
 ) -> None:
-    settings = settings_factory(sqlite_url, quota_queued_jobs=4, quota_refresh_seconds=5)
+    settings = settings_factory(database_url, quota_queued_jobs=4, quota_refresh_seconds=5)
     org_id = _submit(db, settings, "a", {"t": "hi"}, ["de", "fr", "es"])
     clock = Clock()
     meter = quotas.UsageMeter(settings, db.read, clock=clock)
@@ -174,9 +176,9 @@ def test_meter_refuses_work_over_the_queued_quota_and_names_it(
 
 
 def test_meter_refuses_work_over_the_stored_quota_and_names_it(
-    db: Database, settings_factory: Callable[..., Settings], sqlite_url: str
+    db: Database, settings_factory: Callable[..., Settings], database_url: str
 ) -> None:
-    settings = settings_factory(sqlite_url, quota_stored_bytes=5000)
+    settings = settings_factory(database_url, quota_stored_bytes=5000)
     org_id = _submit(db, settings, "a", {"t": "x" * 3000}, ["de"])
     meter = quotas.UsageMeter(settings, db.read, clock=Clock())
     meter.reserve(org_id, jobs=1, stored=1900)
@@ -190,9 +192,9 @@ def test_meter_refuses_work_over_the_stored_quota_and_names_it(
 
 
 def test_meter_with_quotas_off_reads_nothing(
-    settings_factory: Callable[..., Settings], sqlite_url: str
+    settings_factory: Callable[..., Settings], database_url: str
 ) -> None:
-    settings = settings_factory(sqlite_url, quota_stored_bytes=0, quota_queued_jobs=0)
+    settings = settings_factory(database_url, quota_stored_bytes=0, quota_queued_jobs=0)
 
     def read() -> Any:
         raise AssertionError("the database was read with every quota off")
@@ -208,9 +210,9 @@ def test_stored_estimate_counts_the_source_and_one_output_per_target() -> None:
 
 
 def test_a_slow_reading_is_repeated_less_often(
-    db: Database, settings_factory: Callable[..., Settings], sqlite_url: str
+    db: Database, settings_factory: Callable[..., Settings], database_url: str
 ) -> None:
-    settings = settings_factory(sqlite_url, quota_queued_jobs=2, quota_refresh_seconds=5)
+    settings = settings_factory(database_url, quota_queued_jobs=2, quota_refresh_seconds=5)
     org_id = _submit(db, settings, "a", {"t": "hi"}, ["de", "fr"])
     clock = Clock()
     readings = 0
@@ -238,9 +240,9 @@ def test_a_slow_reading_is_repeated_less_often(
 
 
 def test_try_reserve_never_reads_the_database(
-    db: Database, settings_factory: Callable[..., Settings], sqlite_url: str
+    db: Database, settings_factory: Callable[..., Settings], database_url: str
 ) -> None:
-    settings = settings_factory(sqlite_url, quota_queued_jobs=3, quota_refresh_seconds=5)
+    settings = settings_factory(database_url, quota_queued_jobs=3, quota_refresh_seconds=5)
     org_id = _submit(db, settings, "a", {"t": "hi"}, ["de"])
     clock = Clock()
     readings = 0
