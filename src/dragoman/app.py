@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
+from starlette.exceptions import HTTPException
+from starlette.routing import compile_path
 
 from dragoman import __version__
 from dragoman.delivery.hub import EventHub
@@ -100,9 +104,10 @@ def create_app(
     app.include_router(translateplus_router)
     app.include_router(org_settings_router)
     app.include_router(ws_router)
+    app.add_exception_handler(HTTPException, _http_error)
 
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:  # async: no thread hop behind busy job threads
         """The process is up."""
         return {"status": "ok"}
 
@@ -120,3 +125,33 @@ def create_app(
         return JSONResponse({"status": "ready", "schema": revision})
 
     return app
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's HTTP errors, with a 405's `Allow` naming the methods the document gives the
+    path: the router answers from the first route whose path matched, with its method alone."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        methods = _allowed(request.app, request.url.path)
+        if methods:
+            exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(methods))}
+    return await http_exception_handler(request, exc)
+
+
+def _allowed(app: FastAPI, path: str) -> set[str]:
+    """The documented methods of `path` (HEAD beside GET); a literal path such as
+    `/jobs/localization/files` wins over a template that also matches it (`.../{jobId}`)."""
+    table: dict[str, tuple[re.Pattern[str], set[str]]] | None = getattr(
+        app.state, "allow_table", None
+    )
+    if table is None:  # built once, from the document itself
+        table = {}
+        for template, operations in app.openapi()["paths"].items():
+            methods = {method.upper() for method in operations}
+            if "GET" in methods:
+                methods.add("HEAD")
+            table[template] = (compile_path(template)[0], methods)
+        app.state.allow_table = table
+    if path in table:
+        return table[path][1]
+    return {m for pattern, methods in table.values() if pattern.match(path) for m in methods}

@@ -9,7 +9,7 @@ from typing import Protocol
 class Dispatch(Protocol):
     """Hands committed job ids to whatever runs jobs (embedded threads, Dramatiq)."""
 
-    def dispatch(self, job_ids: Sequence[str]) -> None: ...
+    def dispatch(self, job_ids: Sequence[str], *, tenant: str | None = None) -> None: ...
 
 
 class Notify(Protocol):

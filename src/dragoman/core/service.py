@@ -97,7 +97,7 @@ class Core:
             raise
         if not submitted.created:
             reservation.release()
-        self._after(submitted)
+        self._after(org.id, submitted)
         return submitted, group
 
     async def _reserve(
@@ -155,13 +155,13 @@ class Core:
             raise
         if not submitted.created:  # an idempotent replay: the first request's bytes stay
             await anyio.to_thread.run_sync(self.blobs.delete, prepared.blob_key)
-        self._after(submitted)
+        self._after(org.id, submitted)
         return submitted, group
 
-    def _after(self, submitted: Submitted) -> None:
+    def _after(self, org_id: str, submitted: Submitted) -> None:
         if submitted.created:
             self.bus.notify()
-            self._dispatch.dispatch(submitted.job_ids)
+            self._dispatch.dispatch(submitted.job_ids, tenant=org_id)
 
     async def get_group(self, org_id: str, group_id: str) -> queries.GroupView:
         return await anyio.to_thread.run_sync(self.read_group, org_id, group_id)

@@ -18,8 +18,9 @@ class Dispatcher(ABC):
     durable: ClassVar[bool] = False
 
     @abstractmethod
-    def dispatch(self, job_ids: Sequence[str]) -> None:
-        """Ask some worker to look at each job; losing a message must be harmless."""
+    def dispatch(self, job_ids: Sequence[str], *, tenant: str | None = None) -> None:
+        """Ask some worker to look at each job; losing a message must be harmless.
+        `tenant` (the organization) lets a dispatcher serve organizations fairly."""
 
     def start_consuming(self, handler: JobHandler, concurrency: int) -> None:  # noqa: B027
         """Run `handler(job_id)` for dispatched jobs on `concurrency` threads (worker side)."""

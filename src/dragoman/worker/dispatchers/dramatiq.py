@@ -93,7 +93,8 @@ class DramatiqDispatcher(Dispatcher):
                 )
             return self._actor
 
-    def dispatch(self, job_ids: Sequence[str]) -> None:
+    def dispatch(self, job_ids: Sequence[str], *, tenant: str | None = None) -> None:
+        # One queue for every organization: fairness across them is the claim's business.
         if not job_ids:
             return
         actor = self._get_actor()

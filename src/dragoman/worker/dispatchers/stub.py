@@ -13,5 +13,5 @@ class StubDispatcher(Dispatcher):
     def __init__(self) -> None:
         self.sent: list[str] = []
 
-    def dispatch(self, job_ids: Sequence[str]) -> None:
+    def dispatch(self, job_ids: Sequence[str], *, tenant: str | None = None) -> None:
         self.sent.extend(job_ids)
