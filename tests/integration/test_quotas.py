@@ -55,7 +55,7 @@ def test_the_reported_request_is_refused_at_once_and_writes_nothing(
         error = response.json()
         assert error["field"] == "data"
         assert "x 100 target locales" in error["error"]
-        assert str(100 * 1024 * 1024) in error["error"]
+        assert str(256 * 1024 * 1024) in error["error"]
         assert "DRAGOMAN_MAX_REQUEST_WORK_BYTES" in error["error"]
         assert _rows(api) == (0, 0)
         assert took < 5, took  # generous: 2 shared cores; it was accepted in 0.12 s before
