@@ -73,7 +73,7 @@ class Settings(BaseSettings):
 
     # Quotas
     max_request_work_bytes: int = Field(
-        100 * 1024 * 1024,
+        256 * 1024 * 1024,  # a 20 MiB upload to 10 locales fits; 5 MB to 100 locales does not
         ge=0,
         description="Most source bytes x target locales in one request (a JSON `data` as JSON "
         "text, or a file's size); larger get 413. 0: no limit.",
