@@ -94,8 +94,12 @@ def check_callback_url(
 ) -> None:
     """A callback must be an absolute HTTPS URL (the seed: HTTP is rejected with 400) whose
     host is not a private, loopback or link-local address (no DNS here: see `screen_...`)."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() != "https" or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme.lower() == "https" and bool(parts.hostname)
+    except ValueError:  # `https://a]b`: an unbalanced IPv6 bracket (it was a 500)
+        usable = False
+    if not usable:
         raise BadRequestError(f"{field} must be an absolute https:// URL", field=field)
     ssrf.check_url(url, _policy(settings), field)
 

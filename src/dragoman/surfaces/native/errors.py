@@ -12,11 +12,48 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from dragoman.errors import DragomanError
 
 log = logging.getLogger(__name__)
+
+
+class ErrorBody(BaseModel):
+    """The native error body, as every native route answers a 4xx."""
+
+    error: str = Field(description="What is wrong, in words.")
+    field: str | None = Field(None, description="The request field at fault, when one is.")
+    statusCode: int = Field(description="The HTTP status, repeated.")
+
+
+# What each status means on this surface, for the OpenAPI document.
+_MEANINGS = {
+    400: "The body is not parseable, or a callback URL was refused (not an absolute https:// "
+    "URL, or its host is not public).",
+    401: "The X-API-Key header is missing or is not a valid key.",
+    404: "No such resource in the caller's organization (or its data has expired).",
+    409: "The request conflicts with the resource's state (not completed yet, a limit reached).",
+    413: "The request or its content is larger than a configured limit.",
+    422: "The request is not valid; `field` names the field at fault.",
+    429: "A rate limit or quota of the organization; `Retry-After` says when to retry.",
+}
+_RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}},
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these error statuses, each with the native error body."""
+    return {
+        status: {
+            "model": ErrorBody,
+            "description": _MEANINGS[status],
+            **({"headers": _RETRY_AFTER} if status == 429 else {}),
+        }
+        for status in statuses
+    }
 
 
 def error_response(

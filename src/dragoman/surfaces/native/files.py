@@ -7,15 +7,18 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from dragoman.content.formats import registry
 from dragoman.core.files import FileSubmitRequest
 from dragoman.errors import ValidationError
 from dragoman.http_limits import MULTIPART_OVERHEAD
 from dragoman.surfaces.base import CoreDep, read_multipart
 from dragoman.surfaces.native import schemas
-from dragoman.surfaces.native.errors import NativeRoute
+from dragoman.surfaces.native.errors import NativeRoute, error_responses
 from dragoman.surfaces.native.routes import OrgDep
 
-router = APIRouter(route_class=NativeRoute, tags=["file jobs"])
+router = APIRouter(
+    route_class=NativeRoute, tags=["file jobs"], responses=error_responses(401, 422, 429)
+)
 
 _UPLOAD_DOC = {
     "requestBody": {
@@ -24,23 +27,30 @@ _UPLOAD_DOC = {
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
+                    # Other named parts are ignored; a part without a name is a 422.
+                    "propertyNames": {"minLength": 1},
                     "required": ["file", "sourceLocale", "targetLocales"],
                     "properties": {
                         "file": {"type": "string", "format": "binary"},
                         "sourceLocale": {
                             "type": "string",
                             "description": "BCP-47 tag, or `auto` to detect it.",
+                            "anyOf": [schemas.LOCALE, {"const": "auto"}],
                         },
                         "targetLocales": {
                             "type": "string",
-                            "description": "Comma-separated BCP-47 tags, e.g. `es,fr`.",
+                            "format": "bcp47-list",
+                            "pattern": "[^,\\s]",
+                            "description": "Comma-separated BCP-47 tags, e.g. `es,fr`: at least "
+                            "one, none the source locale.",
                         },
                         "format": {
                             "type": "string",
                             "description": "Codec name; by default from the extension/content.",
+                            "enum": registry.names(),
                         },
-                        "callbackUrl": {"type": "string"},
-                        "idempotencyKey": {"type": "string"},
+                        "callbackUrl": {"type": "string", **schemas.HTTPS_URL},
+                        "idempotencyKey": {"type": "string", **schemas.IDEMPOTENCY_KEY},
                         "engineId": {"type": "string"},
                     },
                 }
@@ -50,7 +60,12 @@ _UPLOAD_DOC = {
 }
 
 
-@router.post("/jobs/localization/files", status_code=202, openapi_extra=_UPLOAD_DOC)
+@router.post(
+    "/jobs/localization/files",
+    status_code=202,
+    openapi_extra=_UPLOAD_DOC,
+    responses={200: schemas.REPLAY, **error_responses(400, 404, 413)},
+)
 async def create_file_jobs(request: Request, org: OrgDep, core: CoreDep) -> JSONResponse:
     """Upload an i18n resource file: one job per target locale (202; 200 for a replay)."""
     body = await read_multipart(
@@ -86,7 +101,17 @@ async def create_file_jobs(request: Request, org: OrgDep, core: CoreDep) -> JSON
     )
 
 
-@router.get("/jobs/localization/{jobId}/file", response_class=StreamingResponse)
+@router.get(
+    "/jobs/localization/{jobId}/file",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The translated file, named in Content-Disposition.",
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        **error_responses(404, 409),
+    },
+)
 async def download_file(jobId: str, org: OrgDep, core: CoreDep) -> StreamingResponse:
     """The translated file of a completed file job, under its conventional name."""
     output = await core.open_output(org.id, jobId)

@@ -12,11 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from dragoman.core import org_settings
 from dragoman.core.orgs import Organization
 from dragoman.core.submission import check_callback_url, screen_callback_url
-from dragoman.surfaces.native.errors import NativeRoute
+from dragoman.surfaces.native.errors import NativeRoute, error_responses
 from dragoman.surfaces.native.routes import OrgDep, ServicesDep
+from dragoman.surfaces.native.schemas import HTTPS_URL
 from dragoman.timefmt import iso_ms, utcnow
 
-router = APIRouter(route_class=NativeRoute, tags=["organization"])
+router = APIRouter(
+    route_class=NativeRoute, tags=["organization"], responses=error_responses(401, 422, 429)
+)
 
 
 class OrganizationSettings(BaseModel):
@@ -25,7 +28,9 @@ class OrganizationSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     defaultCallbackUrl: str | None = Field(
-        description="HTTPS URL for groups submitted without `callbackUrl`; null clears it."
+        description="HTTPS URL for groups submitted without `callbackUrl`; null clears it. "
+        "Its host must be public (400 otherwise).",
+        json_schema_extra=HTTPS_URL,
     )
 
 
@@ -41,7 +46,7 @@ def get_settings(org: OrgDep, services: ServicesDep) -> JSONResponse:
         return JSONResponse(_render(org_settings.get_org(conn, org.id)))
 
 
-@router.put("/organization/settings")
+@router.put("/organization/settings", responses=error_responses(400, 413))
 def put_settings(body: OrganizationSettings, org: OrgDep, services: ServicesDep) -> JSONResponse:
     """Change the organization's settings (the callback URL is checked like `callbackUrl`)."""
     url = body.defaultCallbackUrl

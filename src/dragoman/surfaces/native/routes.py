@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader
 
 from dragoman.core import engine_records, orgs, queries
 from dragoman.core.orgs import Organization
+from dragoman.core.queries import MAX_PAGE
 from dragoman.core.submission import SubmitRequest
 from dragoman.errors import ValidationError
 from dragoman.services import Services
 from dragoman.surfaces.native import schemas
-from dragoman.surfaces.native.errors import NativeRoute
+from dragoman.surfaces.native.errors import NativeRoute, error_responses
 from dragoman.surfaces.native.statuses import CORE_STATUSES
 from dragoman.surfaces.ratelimit import admit
 
-router = APIRouter(route_class=NativeRoute, tags=["localization jobs"])
+# Every route authenticates and is rate-limited; request validation answers in the native shape.
+router = APIRouter(
+    route_class=NativeRoute,
+    tags=["localization jobs"],
+    responses=error_responses(401, 422, 429),
+)
+# A security scheme (not a plain header parameter), so the document says how to authenticate.
+API_KEY = APIKeyHeader(
+    name="X-API-Key", scheme_name="apiKey", description="Your API key.", auto_error=False
+)
 
 
 async def services_of(request: Request) -> Services:
@@ -30,8 +41,7 @@ ServicesDep = Annotated[Services, Depends(services_of)]
 
 
 async def current_org(
-    services: ServicesDep,
-    x_api_key: Annotated[str | None, Header(description="Your API key.")] = None,
+    services: ServicesDep, x_api_key: Annotated[str | None, Security(API_KEY)]
 ) -> Organization:
     org = await services.key_cache.resolve(x_api_key, lambda: _authenticate(services, x_api_key))
     return admit(services.core, org)
@@ -45,7 +55,11 @@ def _authenticate(services: Services, key: str | None) -> Organization:
 OrgDep = Annotated[Organization, Depends(current_org)]
 
 
-@router.post("/jobs/localization", status_code=202)
+@router.post(
+    "/jobs/localization",
+    status_code=202,
+    responses={200: schemas.REPLAY, **error_responses(400, 404, 413)},
+)
 async def create_jobs(
     body: schemas.LocalizationRequest, org: OrgDep, services: ServicesDep
 ) -> JSONResponse:
@@ -65,7 +79,7 @@ async def create_jobs(
     )
 
 
-@router.get("/jobs/localization/groups/{groupId}")
+@router.get("/jobs/localization/groups/{groupId}", responses=error_responses(404))
 def get_group(groupId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:
     """A job group's derived status and its jobs."""
     with services.db.read() as conn:
@@ -73,7 +87,7 @@ def get_group(groupId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:
     return JSONResponse(schemas.render_group(group))
 
 
-@router.get("/jobs/localization/{jobId}")
+@router.get("/jobs/localization/{jobId}", responses=error_responses(404))
 def get_job(jobId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:
     """One job, with `outputData` once completed."""
     with services.db.read() as conn:
@@ -86,9 +100,16 @@ def list_jobs(
     org: OrgDep,
     services: ServicesDep,
     engineId: str | None = None,
-    status: str | None = None,
-    limit: Annotated[int, Query()] = 20,
-    cursor: str | None = None,
+    # The schema states the checks below and in `queries.list_jobs`, which keep their messages.
+    status: Annotated[str | None, Query(json_schema_extra={"enum": sorted(CORE_STATUSES)})] = None,
+    limit: Annotated[int, Query(json_schema_extra={"minimum": 1, "maximum": MAX_PAGE})] = 20,
+    cursor: Annotated[
+        str | None,
+        Query(
+            description="`nextCursor` of the previous page, as it was sent (422 otherwise).",
+            json_schema_extra={"format": "dragoman-cursor"},
+        ),
+    ] = None,
 ) -> JSONResponse:
     """Jobs, newest first, with an opaque `nextCursor`."""
     statuses = None
@@ -116,7 +137,9 @@ def list_engines(org: OrgDep, services: ServicesDep) -> JSONResponse:
     return JSONResponse({"items": [_render_engine(services, r) for r in records]})
 
 
-@router.post("/engines", tags=["engines"], status_code=201)
+@router.post(
+    "/engines", tags=["engines"], status_code=201, responses=error_responses(400, 409, 413)
+)
 def create_engine(body: schemas.EngineRequest, org: OrgDep, services: ServicesDep) -> JSONResponse:
     """Configure an engine (a provider and its options) for the organization."""
     services.engines.validate(body.provider, body.options)

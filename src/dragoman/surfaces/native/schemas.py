@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from dragoman.core import text_checks
 from dragoman.core.engine_records import EngineRecord
 from dragoman.core.queries import GroupView, JobView
 from dragoman.core.status import JobStatus
 from dragoman.engines.base import LanguagePair
+from dragoman.engines.registry import PROVIDERS
 from dragoman.surfaces.native.statuses import NATIVE_STATUS
 from dragoman.timefmt import iso_ms
+
+# Schema-only constraints: they state in the document what the core checks with its own
+# messages (a 422 naming the field, or 400 for a callback URL), so behaviour stays the core's.
+# `format: bcp47` is a BCP-47 tag that the IANA registry knows (`en`, `pt-BR`, `zh-Hant`).
+LOCALE: dict[str, Any] = {"format": "bcp47", "minLength": 1, "maxLength": 64}
+# The host must also be public (400 otherwise), which no pattern can say.
+HTTPS_URL: dict[str, Any] = {"pattern": "^[Hh][Tt][Tt][Pp][Ss]://[^/?#@:\\[\\]]+"}
+IDEMPOTENCY_KEY: dict[str, Any] = {"minLength": 1, "maxLength": 255}
+REPLAY: dict[str, Any] = {
+    "description": "An idempotent replay: the group created earlier, as its 202 described it."
+}
+TEXT_RULE = " Text may hold no NUL (U+0000) and no lone surrogate (422)."
 
 
 class LocalizationRequest(BaseModel):
@@ -20,14 +33,35 @@ class LocalizationRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    sourceLocale: str = Field(description="BCP-47 source locale, e.g. `en`.")
-    targetLocales: list[str] = Field(description='BCP-47 target locales, e.g. `["de", "fr"]`.')
-    data: dict[str, Any] = Field(description="Content to translate; nested objects and arrays.")
+    sourceLocale: str = Field(
+        description="BCP-47 source locale, e.g. `en`.", json_schema_extra=LOCALE
+    )
+    targetLocales: list[str] = Field(
+        description='BCP-47 target locales, e.g. `["de", "fr"]`: distinct, none the source '
+        "locale, at most DRAGOMAN_MAX_TARGET_LOCALES (100 by default).",
+        json_schema_extra={
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"type": "string", **LOCALE},
+        },
+    )
+    data: dict[str, Any] = Field(
+        description="Content to translate; nested objects and arrays (at most "
+        "DRAGOMAN_MAX_DATA_DEPTH levels deep)." + TEXT_RULE
+    )
     hints: dict[str, list[str]] | None = Field(None, description="Breadcrumbs per key.")
-    callbackUrl: str | None = Field(None, description="HTTPS webhook URL for this group.")
-    idempotencyKey: str | None = Field(None, description="Returns the existing group if reused.")
+    callbackUrl: str | None = Field(
+        None,
+        description="HTTPS webhook URL for this group; its host must be public (400 otherwise).",
+        json_schema_extra=HTTPS_URL,
+    )
+    idempotencyKey: str | None = Field(
+        None,
+        description="Returns the existing group (200) if reused with the same request.",
+        json_schema_extra=IDEMPOTENCY_KEY,
+    )
     engineId: str | None = Field(
-        None, description="Engine id; the organization default if omitted."
+        None, description="Engine id; the organization default if omitted (404 if unknown)."
     )
 
     @model_validator(mode="before")
@@ -45,17 +79,36 @@ class LocalizationRequest(BaseModel):
 class EngineRequest(BaseModel):
     """`POST /engines`: configure an engine for the organization."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=lambda s: _provider_options(s))
 
     name: str = Field(min_length=1, max_length=200)
-    provider: str = Field(description="Engine provider, e.g. `apertium` or `pseudo`.")
-    options: dict[str, Any] = Field(default_factory=dict)
-    isDefault: bool = False
+    provider: str = Field(
+        description="Engine provider, e.g. `apertium` or `pseudo`.",
+        json_schema_extra={"enum": list[JsonValue](sorted(PROVIDERS))},
+    )
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="The provider's options (see `oneOf`)."
+    )
+    # Strict: the document says boolean, so 0, 1 or "yes" are refused rather than coerced.
+    isDefault: bool = Field(False, strict=True)
 
     @model_validator(mode="before")
     @classmethod
     def _storable_text(cls, raw: Any) -> Any:
         return text_checks.check_fields(raw, texts=("name", "provider"), trees=("options",))
+
+
+def _provider_options(schema: dict[str, Any]) -> None:
+    """Each provider's options model, as the engine registry validates `options` with it."""
+    schema["oneOf"] = [
+        {
+            "properties": {
+                "provider": {"const": name},
+                "options": engine.options_model.model_json_schema(),
+            }
+        }
+        for name, engine in sorted(PROVIDERS.items())
+    ]
 
 
 def render_created(group: GroupView) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from dragoman.errors import DragomanError
@@ -29,6 +30,41 @@ FIELD_NAMES = {
     "targetLocales": "target_languages",
     "callbackUrl": "webhook_url",
 }
+
+
+class DetailBody(BaseModel):
+    """TranslatePlus's error body."""
+
+    detail: str = Field(description="What is wrong, in words.")
+
+
+_MEANINGS = {
+    400: "webhook_url was refused: not an absolute https:// URL, or its host is not public.",
+    401: "The X-API-KEY header is missing.",
+    403: "The API key is not valid.",
+    404: "No such job of the caller (or no translation into that language, or no such page).",
+    409: "The job's translation is not completed yet.",
+    413: "The upload is larger than the configured limit.",
+    422: "The request is not valid; `detail` says which field and why.",
+    429: "A rate limit or quota; `Retry-After` says when to retry.",
+}
+_RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}},
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these error statuses, each with `{"detail": ...}`."""
+    return {
+        status: {
+            "model": DetailBody,
+            "description": _MEANINGS[status],
+            **({"headers": _RETRY_AFTER} if status == 429 else {}),
+        }
+        for status in statuses
+    }
+
+
 _CORE_NAME = re.compile(r"\b(" + "|".join(FIELD_NAMES) + r")\b")
 
 

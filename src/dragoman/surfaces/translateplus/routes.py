@@ -7,8 +7,9 @@ import contextlib
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.security import APIKeyHeader
 
 from dragoman.core.locales import normalize_locale
 from dragoman.core.orgs import Organization
@@ -18,15 +19,36 @@ from dragoman.http_limits import MULTIPART_OVERHEAD
 from dragoman.surfaces.base import CoreDep, read_multipart
 from dragoman.surfaces.ratelimit import admit
 from dragoman.surfaces.translateplus import schemas
-from dragoman.surfaces.translateplus.errors import TranslatePlusRoute
+from dragoman.surfaces.translateplus.errors import TranslatePlusRoute, error_responses
 
-router = APIRouter(route_class=TranslatePlusRoute, tags=["TranslatePlus i18n"])
+# Every route authenticates and is rate-limited.
+router = APIRouter(
+    route_class=TranslatePlusRoute,
+    tags=["TranslatePlus i18n"],
+    responses=error_responses(401, 403, 422, 429),
+)
+API_KEY = APIKeyHeader(
+    name="X-API-KEY",
+    scheme_name="translateplusApiKey",
+    description="Your API key.",
+    auto_error=False,
+)
+_FILE = {
+    200: {
+        "description": "The translated file, named in Content-Disposition.",
+        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+    },
+    **error_responses(404, 409),
+}
 
 DOCUMENTED = "/v2/translate/i18n"
 CLIENT = "/v2/i18n/jobs"
 
 _LIST_ALL_LIMIT = 1000  # the documented list is one bare array: its newest jobs only
 _PAGE_SIZE_MAX = 100
+# No organization has this many pages, so a page past it is past the last (a 404), and the
+# offset stays a 64-bit integer for the database (a page of 10**22 was a 500).
+_PAGE_MAX = 10**9
 
 _UPLOAD_DOC: dict[str, Any] = {
     "requestBody": {
@@ -35,12 +57,33 @@ _UPLOAD_DOC: dict[str, Any] = {
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
+                    # Other named parts are ignored; a part without a name is a 422.
+                    "propertyNames": {"minLength": 1},
                     "required": ["file", "target_languages"],
                     "properties": {
                         "file": {"type": "string", "format": "binary"},
-                        "target_languages": {"type": "string", "example": "fr,es"},
-                        "source_language": {"type": "string", "default": "auto"},
-                        "webhook_url": {"type": "string", "format": "uri"},
+                        "target_languages": {
+                            "type": "string",
+                            "format": "bcp47-list",
+                            "pattern": "[^,\\s]",
+                            "example": "fr,es",
+                            "description": "Comma- or space-separated language codes, or a "
+                            "JSON array of them; none the source language.",
+                        },
+                        "source_language": {
+                            "type": "string",
+                            "default": "auto",
+                            "description": "A BCP-47 tag, or `auto` (also when blank).",
+                            "anyOf": [
+                                {"format": "bcp47", "maxLength": 64},
+                                {"pattern": "^\\s*(auto)?\\s*$"},
+                            ],
+                        },
+                        "webhook_url": {
+                            "type": "string",
+                            "description": "HTTPS URL; its host must be public (400 otherwise).",
+                            "pattern": "^\\s*[Hh][Tt][Tt][Pp][Ss]://[^/?#@:\\[\\]]+|^\\s*$",
+                        },
                         "file_type": {"type": "string", "enum": list(schemas.FILE_TYPES)},
                     },
                 }
@@ -51,8 +94,7 @@ _UPLOAD_DOC: dict[str, Any] = {
 
 
 async def current_org(
-    core: CoreDep,
-    x_api_key: Annotated[str | None, Header(description="Your API key.")] = None,
+    core: CoreDep, x_api_key: Annotated[str | None, Security(API_KEY)]
 ) -> Organization:
     if not x_api_key:
         raise AuthenticationError("API key is required: send it in the X-API-KEY header.")
@@ -85,8 +127,11 @@ def _file_url(request: Request, core: CoreDep) -> schemas.FileUrl:
 FileUrlDep = Annotated[schemas.FileUrl, Depends(_file_url)]
 
 
-@router.post(DOCUMENTED, status_code=201, openapi_extra=_UPLOAD_DOC)
-@router.post(CLIENT, status_code=201, openapi_extra=_UPLOAD_DOC)
+_UPLOAD_ERRORS = error_responses(400, 404, 413)
+
+
+@router.post(DOCUMENTED, status_code=201, openapi_extra=_UPLOAD_DOC, responses=_UPLOAD_ERRORS)
+@router.post(CLIENT, status_code=201, openapi_extra=_UPLOAD_DOC, responses=_UPLOAD_ERRORS)
 async def create_job(
     request: Request, org: OrgDep, core: CoreDep, file_url: FileUrlDep
 ) -> JSONResponse:
@@ -111,18 +156,20 @@ async def list_jobs(org: OrgDep, core: CoreDep, file_url: FileUrlDep) -> JSONRes
     return JSONResponse([schemas.render_job(g, file_url) for g in groups[:_LIST_ALL_LIMIT]])
 
 
-@router.get(CLIENT)
+@router.get(CLIENT, responses=error_responses(404))
 async def list_jobs_paginated(
     request: Request,
     org: OrgDep,
     core: CoreDep,
     file_url: FileUrlDep,
-    page: Annotated[int, Query()] = 1,
-    page_size: Annotated[int, Query()] = 20,
+    page: Annotated[int, Query(description="From 1; a page past the last is a 404.")] = 1,
+    page_size: Annotated[
+        int, Query(description=f"Clamped to 1..{_PAGE_SIZE_MAX}; any integer is accepted.")
+    ] = 20,
 ) -> JSONResponse:
     """One page of the caller's i18n jobs, newest first: `{count, next, previous, results}`."""
     size = min(max(page_size, 1), _PAGE_SIZE_MAX)
-    if page < 1:
+    if not 1 <= page <= _PAGE_MAX:
         raise NotFoundError("Invalid page.")
     groups, total = await core.list_groups(
         org.id, surface=schemas.SURFACE, limit=size, offset=(page - 1) * size
@@ -143,15 +190,15 @@ async def list_jobs_paginated(
     )
 
 
-@router.get(f"{DOCUMENTED}/jobs/{{job_id}}/status")
-@router.get(f"{CLIENT}/{{job_id}}")
+@router.get(f"{DOCUMENTED}/jobs/{{job_id}}/status", responses=error_responses(404))
+@router.get(f"{CLIENT}/{{job_id}}", responses=error_responses(404))
 async def get_job(job_id: str, org: OrgDep, core: CoreDep, file_url: FileUrlDep) -> JSONResponse:
     """One i18n job: status, key counts, and its translated files once completed."""
     group = await _group(core, org, job_id)
     return JSONResponse(schemas.render_job(group, file_url))
 
 
-@router.get(f"{DOCUMENTED}/jobs/{{job_id}}/download")
+@router.get(f"{DOCUMENTED}/jobs/{{job_id}}/download", responses=_FILE)
 async def download_documented(
     job_id: str,
     org: OrgDep,
@@ -162,7 +209,7 @@ async def download_documented(
     return await _download(core, org, job_id, language_code)
 
 
-@router.get(f"{CLIENT}/{{job_id}}/download/{{language_code}}")
+@router.get(f"{CLIENT}/{{job_id}}/download/{{language_code}}", responses=_FILE)
 async def download(
     job_id: str, language_code: str, org: OrgDep, core: CoreDep
 ) -> StreamingResponse:
@@ -170,8 +217,8 @@ async def download(
     return await _download(core, org, job_id, language_code)
 
 
-@router.delete(f"{DOCUMENTED}/jobs/{{job_id}}")
-@router.delete(f"{CLIENT}/{{job_id}}")
+@router.delete(f"{DOCUMENTED}/jobs/{{job_id}}", responses=error_responses(404))
+@router.delete(f"{CLIENT}/{{job_id}}", responses=error_responses(404))
 async def delete_job(job_id: str, org: OrgDep, core: CoreDep) -> JSONResponse:
     """Delete an i18n job with its uploaded and translated files."""
     group = await _group(core, org, job_id)
