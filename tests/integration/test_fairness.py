@@ -130,12 +130,6 @@ def _one_key_job(api: Api, key: str, give_up: float = 10.0) -> float:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="the embedded dispatcher runs jobs first in, first out across organizations, so "
-    "the one-key job waits behind the whole flood; and /healthz, a sync route, waits for a "
-    "thread-pool hop behind the job threads' GIL (issue 9 section 3: remove once fixed)",
-    strict=False,
-)
 def test_a_flooding_organization_starves_no_other(
     sqlite_url: str, settings_factory: Callable[..., Settings]
 ) -> None:
