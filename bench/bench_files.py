@@ -4,9 +4,10 @@
    (upload to download), against raw `apertium -u eng-spa` on the same strings in one
    process, measured in the same run. Target: job <= 1.3x raw.
 2. Parse + render of each file, in process, against the engine's time. Target: <= 10%.
-3. A 20 MiB PO to 10 target locales through a `dragoman serve` with the identity engine:
-   peak RSS of the server (sampled) <= 512 MB, and the source parsed once per process for
-   its 10 jobs (counted from the server's log).
+3. A 20 MiB PO to 10 target locales with the identity engine, in the embedded layout (one
+   `dragoman serve` that also runs the jobs) and in the scale-out one (`serve --no-worker`
+   plus one `dragoman worker` on PostgreSQL and Redis): peak RSS sampled, target <= 512 MB
+   for the worker; the source parsed once per process for its 10 jobs (counted from logs).
 
 Run: .venv/bin/python bench/bench_files.py [--runs 3] [--skip-big]
 """
@@ -179,6 +180,65 @@ def memory() -> None:
             server.stop()
 
 
+def memory_worker() -> None:
+    """The same 20 MiB job with the scale-out layout: `serve --no-worker` takes the upload,
+    one `dragoman worker` (PostgreSQL, Redis) runs the 10 jobs; the worker's RSS is sampled."""
+    import subprocess
+
+    from bench_scale_support import env_for, fresh_postgres, new_key, own_redis, serve
+
+    path = file_catalogue.big_po()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-files-worker-"))
+    with fresh_postgres() as url, own_redis() as broker:
+        env = env_for(
+            url,
+            workdir,
+            DRAGOMAN_BROKER_URL=broker,
+            DRAGOMAN_DEFAULT_ENGINE_PROVIDER="identity",
+            DRAGOMAN_MAX_FILE_UNITS="1000000",
+        )
+        key = new_key(env)
+        with serve(env, workdir / "serve.log", "--no-worker") as base:
+            log = (workdir / "worker.log").open("ab")
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "dragoman", "worker", "--log-level", "info"],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                time.sleep(3)
+                process = psutil.Process(worker.pid)
+                base_rss = process.memory_info().rss
+                peak = [base_rss]
+                stop = threading.Event()
+
+                def sample() -> None:
+                    while not stop.wait(0.05):
+                        try:
+                            peak[0] = max(peak[0], process.memory_info().rss)
+                        except psutil.Error:
+                            continue
+
+                sampler = threading.Thread(target=sample, daemon=True)
+                sampler.start()
+                with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=600) as c:
+                    seconds, _jobs = file_job(c, path, LOCALES_10, timeout=1800)
+                stop.set()
+                sampler.join()
+            finally:
+                worker.terminate()
+                worker.wait(30)
+                log.close()
+    parses = (workdir / "worker.log").read_text().count("parsed the source of group")
+    print(f"20 MiB, scale-out: one `dragoman worker` ran the 10 jobs in {seconds:.1f} s")
+    print(
+        f"      peak worker RSS {peak[0] / 2**20:.0f} MB (idle {base_rss / 2**20:.0f} MB)  "
+        f"target <= 512 MB: {_verdict(peak[0] <= 512 * 2**20)}"
+    )
+    print(f"      source parsed {parses} time(s) by the worker  target 1: {_verdict(parses == 1)}")
+
+
 def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -191,6 +251,7 @@ def main() -> None:
     speed(args.runs)
     if not args.skip_big:
         memory()
+        memory_worker()
 
 
 if __name__ == "__main__":
