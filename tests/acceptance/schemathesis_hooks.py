@@ -10,19 +10,40 @@ import base64
 import json
 import uuid
 from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import schemathesis
 from hypothesis import strategies as st
+from schemathesis.generation.value import GeneratedValue
+from schemathesis.transport.serialization import Binary
 
 from dragoman.timefmt import iso_ms
 
 # Canonical tags the IANA registry knows, with scripts and regions among them.
 LOCALES = ["en", "de", "fr", "ja", "es", "pt-BR", "zh-Hant", "sr-Latn", "fil", "ar", "en-GB"]
-# A file of a format every upload route reads (JSON), for schema-valid upload cases; its
-# language, as `auto` detects it, is English.
+# A file of a format every upload route reads (JSON), for schema-valid upload cases (the
+# document's example names it `messages.json`); its language, as `auto` detects it, is English.
 VALID_FILE_LANGUAGE = "en"
 VALID_FILE = json.dumps({"greeting": "Hello", "menu": {"open": "Open file"}}).encode()
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
+
+
+@cache
+def _sample(format_name: str) -> bytes | None:
+    """A real file of the format `format_name` names (English, as the fixtures are)."""
+    if format_name not in {path.name for path in FIXTURES.iterdir()}:
+        return None  # not a format (a schema-violating value, or an empty one)
+    files = [path for path in (FIXTURES / format_name).iterdir() if path.is_file()]
+    for path in sorted(files, key=lambda p: p.stat().st_size):
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8")  # UTF-16 fixtures exist; a named format reads them as UTF-8
+        except UnicodeDecodeError:
+            continue
+        return data
+    return None
 
 
 def _cursor(moment: datetime, suffix: str) -> str:
@@ -70,23 +91,35 @@ def filter_body(context: schemathesis.HookContext, body: Any) -> bool:
     return True
 
 
-@schemathesis.hook
-def map_case(context: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
-    """A schema-valid upload carries a readable file (its content is no schema's business), and
-    a schema-valid idempotency key is fresh (reusing one for another request is a 422 by
-    design); cases with a schema violation anywhere keep what was generated."""
-    meta = case.meta
-    positive = (
-        meta is not None
-        and meta.generation.mode.is_positive
-        and all(c.mode.is_positive for c in meta.components.values())
-    )
-    if not positive or not isinstance(case.body, dict):
-        return case
-    body = dict(case.body)
+def _usable(body: Any) -> Any:
+    """`body` with a readable file and a fresh idempotency key, each only where the generated
+    value was already schema-valid, so the case keeps its validity either way."""
+    if isinstance(body, GeneratedValue):  # how schema-violating draws come, with their record
+        return body.map_value(_usable)
+    if not isinstance(body, dict):
+        return body
+    body = dict(body)
     if isinstance(body.get("file"), (bytes, str)):
-        body["file"] = VALID_FILE
-    if isinstance(body.get("idempotencyKey"), str):
-        body["idempotencyKey"] = f"{body['idempotencyKey'][:200]}-{uuid.uuid4().hex}"
-    case.body = body
-    return case
+        # The file must be of the format `format` (TranslatePlus: `file_type`) names, if any.
+        named = body.get("format", body.get("file_type"))
+        if named == "xml":  # TranslatePlus picks the XML format by the file's name: not .json
+            body["file_type"] = "json"
+        sample = _sample(named) if isinstance(named, str) and named != "xml" else None
+        # Binary, as the generator wraps bytes (bare bytes are no JSON Schema string).
+        body["file"] = Binary(sample or VALID_FILE)
+    key = body.get("idempotencyKey")
+    if isinstance(key, str) and 1 <= len(key) <= 255:
+        body["idempotencyKey"] = f"{key[:200]}-{uuid.uuid4().hex}"
+    return body
+
+
+@schemathesis.hook
+def before_generate_body(
+    context: schemathesis.HookContext, strategy: st.SearchStrategy[Any]
+) -> st.SearchStrategy[Any]:
+    """An uploaded file is a readable file (its content is no schema's business), and an
+    idempotency key is fresh (reusing one for another request is a 422 by design).
+
+    Applied as bodies are drawn rather than to finished cases: the engine judges a finished
+    case that a hook changed anew, and judges any body holding a file invalid."""
+    return strategy.map(_usable)

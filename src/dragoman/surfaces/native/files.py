@@ -12,6 +12,7 @@ from dragoman.core.files import FileSubmitRequest
 from dragoman.errors import ValidationError
 from dragoman.http_limits import MULTIPART_OVERHEAD
 from dragoman.surfaces.base import CoreDep, read_multipart
+from dragoman.surfaces.native import responses as answers
 from dragoman.surfaces.native import schemas
 from dragoman.surfaces.native.errors import NativeRoute, error_responses
 from dragoman.surfaces.native.routes import OrgDep
@@ -25,6 +26,8 @@ _UPLOAD_DOC = {
         "required": True,
         "content": {
             "multipart/form-data": {
+                # The file's name picks its format when nothing else names one.
+                "encoding": {"file": {"headers": {"Content-Disposition": schemas.DISPOSITION}}},
                 "schema": {
                     "type": "object",
                     # Other named parts are ignored; a part without a name is a 422.
@@ -53,7 +56,7 @@ _UPLOAD_DOC = {
                         "idempotencyKey": {"type": "string", **schemas.IDEMPOTENCY_KEY},
                         "engineId": {"type": "string"},
                     },
-                }
+                },
             }
         },
     }
@@ -64,7 +67,11 @@ _UPLOAD_DOC = {
     "/jobs/localization/files",
     status_code=202,
     openapi_extra=_UPLOAD_DOC,
-    responses={200: schemas.REPLAY, **error_responses(400, 404, 413)},
+    responses={
+        202: answers.ok(answers.Created, "The group was created; its jobs are queued."),
+        200: answers.ok(answers.Created, schemas.REPLAY["description"]),
+        **error_responses(400, 404, 413),
+    },
 )
 async def create_file_jobs(request: Request, org: OrgDep, core: CoreDep) -> JSONResponse:
     """Upload an i18n resource file: one job per target locale (202; 200 for a replay)."""
@@ -107,7 +114,7 @@ async def create_file_jobs(request: Request, org: OrgDep, core: CoreDep) -> JSON
     responses={
         200: {
             "description": "The translated file, named in Content-Disposition.",
-            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {"*/*": {"schema": schemas.FILE_BODY}},
         },
         **error_responses(404, 409),
     },

@@ -13,6 +13,7 @@ from dragoman.core import org_settings
 from dragoman.core.orgs import Organization
 from dragoman.core.submission import check_callback_url, screen_callback_url
 from dragoman.surfaces.native.errors import NativeRoute, error_responses
+from dragoman.surfaces.native.responses import OrganizationSettingsView, WsToken, ok
 from dragoman.surfaces.native.routes import OrgDep, ServicesDep
 from dragoman.surfaces.native.schemas import HTTPS_URL
 from dragoman.timefmt import iso_ms, utcnow
@@ -39,14 +40,17 @@ def _render(org: Organization) -> dict[str, object]:
             "defaultCallbackUrl": org.default_callback_url}  # fmt: skip
 
 
-@router.get("/organization/settings")
+_SETTINGS = ok(OrganizationSettingsView, "The organization's settings.")
+
+
+@router.get("/organization/settings", responses={200: _SETTINGS})
 def get_settings(org: OrgDep, services: ServicesDep) -> JSONResponse:
     """The organization's settings."""
     with services.db.read() as conn:
         return JSONResponse(_render(org_settings.get_org(conn, org.id)))
 
 
-@router.put("/organization/settings", responses=error_responses(400, 413))
+@router.put("/organization/settings", responses={200: _SETTINGS, **error_responses(400, 413)})
 def put_settings(body: OrganizationSettings, org: OrgDep, services: ServicesDep) -> JSONResponse:
     """Change the organization's settings (the callback URL is checked like `callbackUrl`)."""
     url = body.defaultCallbackUrl
@@ -58,7 +62,12 @@ def put_settings(body: OrganizationSettings, org: OrgDep, services: ServicesDep)
     return JSONResponse(_render(updated))
 
 
-@router.post("/ws/token", tags=["events"], status_code=201)
+@router.post(
+    "/ws/token",
+    tags=["events"],
+    status_code=201,
+    responses={201: ok(WsToken, "A token for one `/ws` connection.")},
+)
 async def ws_token(org: OrgDep, services: ServicesDep) -> JSONResponse:
     """A single-use token for browsers to open `/ws?token=...` (they cannot send headers)."""
     lifetime = timedelta(seconds=services.settings.ws_token_seconds)

@@ -14,6 +14,7 @@ from dragoman.core.queries import MAX_PAGE
 from dragoman.core.submission import SubmitRequest
 from dragoman.errors import ValidationError
 from dragoman.services import Services
+from dragoman.surfaces.native import responses as answers
 from dragoman.surfaces.native import schemas
 from dragoman.surfaces.native.errors import NativeRoute, error_responses
 from dragoman.surfaces.native.statuses import CORE_STATUSES
@@ -58,7 +59,11 @@ OrgDep = Annotated[Organization, Depends(current_org)]
 @router.post(
     "/jobs/localization",
     status_code=202,
-    responses={200: schemas.REPLAY, **error_responses(400, 404, 413)},
+    responses={
+        202: answers.ok(answers.Created, "The group was created; its jobs are queued."),
+        200: answers.ok(answers.Created, schemas.REPLAY["description"]),
+        **error_responses(400, 404, 413),
+    },
 )
 async def create_jobs(
     body: schemas.LocalizationRequest, org: OrgDep, services: ServicesDep
@@ -79,7 +84,10 @@ async def create_jobs(
     )
 
 
-@router.get("/jobs/localization/groups/{groupId}", responses=error_responses(404))
+@router.get(
+    "/jobs/localization/groups/{groupId}",
+    responses={200: answers.ok(answers.Group, "The group."), **error_responses(404)},
+)
 def get_group(groupId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:
     """A job group's derived status and its jobs."""
     with services.db.read() as conn:
@@ -87,7 +95,10 @@ def get_group(groupId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:
     return JSONResponse(schemas.render_group(group))
 
 
-@router.get("/jobs/localization/{jobId}", responses=error_responses(404))
+@router.get(
+    "/jobs/localization/{jobId}",
+    responses={200: answers.ok(answers.Job, "The job."), **error_responses(404)},
+)
 def get_job(jobId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:
     """One job, with `outputData` once completed."""
     with services.db.read() as conn:
@@ -95,7 +106,7 @@ def get_job(jobId: str, org: OrgDep, services: ServicesDep) -> JSONResponse:
     return JSONResponse(schemas.render_job(job))
 
 
-@router.get("/jobs/localization")
+@router.get("/jobs/localization", responses={200: answers.ok(answers.JobList, "A page of jobs.")})
 def list_jobs(
     org: OrgDep,
     services: ServicesDep,
@@ -128,7 +139,11 @@ def list_jobs(
     )
 
 
-@router.get("/engines", tags=["engines"])
+@router.get(
+    "/engines",
+    tags=["engines"],
+    responses={200: answers.ok(answers.EngineList, "The organization's engines.")},
+)
 def list_engines(org: OrgDep, services: ServicesDep) -> JSONResponse:
     """The organization's engines and the language pairs each can serve."""
     with services.db.write() as conn:
@@ -138,7 +153,13 @@ def list_engines(org: OrgDep, services: ServicesDep) -> JSONResponse:
 
 
 @router.post(
-    "/engines", tags=["engines"], status_code=201, responses=error_responses(400, 409, 413)
+    "/engines",
+    tags=["engines"],
+    status_code=201,
+    responses={
+        201: answers.ok(answers.Engine, "The engine, configured."),
+        **error_responses(400, 409, 413),
+    },
 )
 def create_engine(body: schemas.EngineRequest, org: OrgDep, services: ServicesDep) -> JSONResponse:
     """Configure an engine (a provider and its options) for the organization."""

@@ -25,6 +25,14 @@ IDEMPOTENCY_KEY: dict[str, Any] = {"minLength": 1, "maxLength": 255}
 REPLAY: dict[str, Any] = {
     "description": "An idempotent replay: the group created earlier, as its 202 described it."
 }
+DISPOSITION: dict[str, Any] = {
+    "description": "The file part's name; its extension picks the format unless `format` "
+    "(TranslatePlus: `file_type`) names one, else a 422.",
+    "schema": {"type": "string"},
+    "example": 'form-data; name="file"; filename="messages.json"',
+}
+# A translated file: bytes in its format's media type (JSON, YAML, XML, ...), so no one schema.
+FILE_BODY: dict[str, Any] = {"description": "The file, in its format's media type."}
 TEXT_RULE = " Text may hold no NUL (U+0000) and no lone surrogate (422)."
 
 

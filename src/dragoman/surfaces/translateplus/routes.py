@@ -17,9 +17,11 @@ from dragoman.core.queries import GroupView, JobView
 from dragoman.errors import AuthenticationError, NotFoundError, ValidationError
 from dragoman.http_limits import MULTIPART_OVERHEAD
 from dragoman.surfaces.base import CoreDep, read_multipart
+from dragoman.surfaces.native.schemas import DISPOSITION, FILE_BODY
 from dragoman.surfaces.ratelimit import admit
 from dragoman.surfaces.translateplus import schemas
 from dragoman.surfaces.translateplus.errors import TranslatePlusRoute, error_responses
+from dragoman.surfaces.translateplus.responses import Deleted, I18nJob, I18nJobPage, ok
 
 # Every route authenticates and is rate-limited.
 router = APIRouter(
@@ -36,7 +38,7 @@ API_KEY = APIKeyHeader(
 _FILE = {
     200: {
         "description": "The translated file, named in Content-Disposition.",
-        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+        "content": {"*/*": {"schema": FILE_BODY}},
     },
     **error_responses(404, 409),
 }
@@ -55,6 +57,8 @@ _UPLOAD_DOC: dict[str, Any] = {
         "required": True,
         "content": {
             "multipart/form-data": {
+                # The file's name picks its format when nothing else names one.
+                "encoding": {"file": {"headers": {"Content-Disposition": DISPOSITION}}},
                 "schema": {
                     "type": "object",
                     # Other named parts are ignored; a part without a name is a 422.
@@ -86,7 +90,7 @@ _UPLOAD_DOC: dict[str, Any] = {
                         },
                         "file_type": {"type": "string", "enum": list(schemas.FILE_TYPES)},
                     },
-                }
+                },
             }
         },
     }
@@ -127,7 +131,9 @@ def _file_url(request: Request, core: CoreDep) -> schemas.FileUrl:
 FileUrlDep = Annotated[schemas.FileUrl, Depends(_file_url)]
 
 
-_UPLOAD_ERRORS = error_responses(400, 404, 413)
+_UPLOAD_ERRORS = {201: ok(I18nJob, "The job, created."), **error_responses(400, 404, 413)}
+_JOB = {200: ok(I18nJob, "The job."), **error_responses(404)}
+_DELETED = {200: ok(Deleted, "The job and its files are deleted."), **error_responses(404)}
 
 
 @router.post(DOCUMENTED, status_code=201, openapi_extra=_UPLOAD_DOC, responses=_UPLOAD_ERRORS)
@@ -142,7 +148,7 @@ async def create_job(
     return JSONResponse(schemas.render_job(group, file_url), status_code=201)
 
 
-@router.get(f"{DOCUMENTED}/jobs")
+@router.get(f"{DOCUMENTED}/jobs", responses={200: ok(list[I18nJob], "Jobs, newest first.")})
 async def list_jobs(org: OrgDep, core: CoreDep, file_url: FileUrlDep) -> JSONResponse:
     """Every i18n job of the caller, newest first, as one array."""
     groups: list[GroupView] = []
@@ -156,7 +162,7 @@ async def list_jobs(org: OrgDep, core: CoreDep, file_url: FileUrlDep) -> JSONRes
     return JSONResponse([schemas.render_job(g, file_url) for g in groups[:_LIST_ALL_LIMIT]])
 
 
-@router.get(CLIENT, responses=error_responses(404))
+@router.get(CLIENT, responses={200: ok(I18nJobPage, "A page of jobs."), **error_responses(404)})
 async def list_jobs_paginated(
     request: Request,
     org: OrgDep,
@@ -190,8 +196,8 @@ async def list_jobs_paginated(
     )
 
 
-@router.get(f"{DOCUMENTED}/jobs/{{job_id}}/status", responses=error_responses(404))
-@router.get(f"{CLIENT}/{{job_id}}", responses=error_responses(404))
+@router.get(f"{DOCUMENTED}/jobs/{{job_id}}/status", responses=_JOB)
+@router.get(f"{CLIENT}/{{job_id}}", responses=_JOB)
 async def get_job(job_id: str, org: OrgDep, core: CoreDep, file_url: FileUrlDep) -> JSONResponse:
     """One i18n job: status, key counts, and its translated files once completed."""
     group = await _group(core, org, job_id)
@@ -217,8 +223,8 @@ async def download(
     return await _download(core, org, job_id, language_code)
 
 
-@router.delete(f"{DOCUMENTED}/jobs/{{job_id}}", responses=error_responses(404))
-@router.delete(f"{CLIENT}/{{job_id}}", responses=error_responses(404))
+@router.delete(f"{DOCUMENTED}/jobs/{{job_id}}", responses=_DELETED)
+@router.delete(f"{CLIENT}/{{job_id}}", responses=_DELETED)
 async def delete_job(job_id: str, org: OrgDep, core: CoreDep) -> JSONResponse:
     """Delete an i18n job with its uploaded and translated files."""
     group = await _group(core, org, job_id)
