@@ -10,13 +10,12 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import func, select, update
 
-from dragoman.core import orgs
+from dragoman.core import orgs, transitions
 from dragoman.core.submission import SubmitRequest, submit
 from dragoman.settings import Settings
 from dragoman.store.db import Database
 from dragoman.store.tables import events, jobs
 from dragoman.timefmt import utcnow
-from dragoman.core import transitions
 
 
 @pytest.fixture

@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dragoman.content.formats.structured import check_shape, hints_for, iter_strings, replace_strings
+from dragoman.content.formats.structured import (
+    check_shape,
+    hints_for,
+    iter_strings,
+    replace_strings,
+)
 from dragoman.content.units import translate_strings
 from dragoman.errors import PayloadTooLargeError, ValidationError
 
