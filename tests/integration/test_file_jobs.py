@@ -148,3 +148,14 @@ def test_upload_over_the_limit_is_413(
     with running_api(settings) as api:
         response = upload(api, api.new_key(), big, "es")
         assert response.status_code == 413
+
+
+def test_errors_use_this_surfaces_field_names(api: Api) -> None:
+    key = api.new_key()
+    bad_target = upload(api, key, PO, "es,xx-notalocale")
+    assert bad_target.status_code == 422
+    assert bad_target.json()["field"] == "targetLocales[1]"
+    assert "targetLocales[1]" in bad_target.json()["error"]
+    bad_callback = upload(api, key, PO, "es", callbackUrl="http://example.com/hook")
+    assert bad_callback.status_code == 400
+    assert bad_callback.json()["field"] == "callbackUrl"

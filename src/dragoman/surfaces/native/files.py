@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from dragoman.content.formats import registry
 from dragoman.core.files import FileSubmitRequest
-from dragoman.errors import ValidationError
+from dragoman.errors import DragomanError, ValidationError
 from dragoman.http_limits import MULTIPART_OVERHEAD
 from dragoman.surfaces.base import CoreDep, read_multipart
 from dragoman.surfaces.native import responses as answers
@@ -90,19 +90,20 @@ async def create_file_jobs(request: Request, org: OrgDep, core: CoreDep) -> JSON
     targets = [t.strip() for t in fields.get("targetLocales", "").split(",") if t.strip()]
     if not targets:
         raise ValidationError("targetLocales must list at least one locale", field="targetLocales")
-    submitted, group = await core.submit_file(
-        org,
-        FileSubmitRequest(
-            source_locale=source,
-            target_locales=targets,
-            filename=upload.filename or "upload",
-            data=upload.data,
-            format=fields.get("format") or None,
-            callback_url=fields.get("callbackUrl") or None,
-            idempotency_key=fields.get("idempotencyKey") or None,
-            engine_id=fields.get("engineId") or None,
-        ),
+    request_ = FileSubmitRequest(
+        source_locale=source,
+        target_locales=targets,
+        filename=upload.filename or "upload",
+        data=upload.data,
+        format=fields.get("format") or None,
+        callback_url=fields.get("callbackUrl") or None,
+        idempotency_key=fields.get("idempotencyKey") or None,
+        engine_id=fields.get("engineId") or None,
     )
+    try:
+        submitted, group = await core.submit_file(org, request_)
+    except DragomanError as exc:
+        raise _in_native_names(exc) from None
     return JSONResponse(
         schemas.render_created(group), status_code=202 if submitted.created else 200
     )
@@ -128,3 +129,23 @@ async def download_file(jobId: str, org: OrgDep, core: CoreDep) -> StreamingResp
         media_type=output.media_type,
         headers={"Content-Disposition": disposition, "Content-Length": str(output.size)},
     )
+
+
+# The core speaks snake_case; this surface's form fields are camelCase.
+_NATIVE_FIELDS = {
+    "source_locale": "sourceLocale",
+    "target_locales": "targetLocales",
+    "callback_url": "callbackUrl",
+    "idempotency_key": "idempotencyKey",
+    "engine_id": "engineId",
+}
+
+
+def _in_native_names(exc: DragomanError) -> DragomanError:
+    """The error with the core's field names turned into this surface's."""
+    for core_name, native in _NATIVE_FIELDS.items():
+        if exc.field is not None and exc.field.startswith(core_name):
+            exc.field = native + exc.field[len(core_name) :]
+        exc.message = exc.message.replace(core_name, native)
+    exc.args = (exc.message,)
+    return exc
