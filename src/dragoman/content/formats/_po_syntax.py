@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dragoman.errors import FileFormatError
@@ -180,7 +181,7 @@ def _index(key: str) -> int:
     return int(key[7:-1])
 
 
-def read_entries(lines: list[str], max_entries: int) -> list[Entry]:
+def read_entries(lines: Iterable[str], max_entries: int) -> list[Entry]:
     """Every live message of a PO file in order (obsolete `#~` entries are skipped)."""
     entries: list[Entry] = []
     b = _Builder()

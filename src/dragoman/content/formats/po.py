@@ -3,8 +3,10 @@ entries (wrapped as gettext wraps them) and the header's Language and Plural-For
 
 from __future__ import annotations
 
+import codecs
+import io
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -72,7 +74,9 @@ class PoCodec(Codec):
             line = data[: exc.start].count(b"\n") + 1
             raise FileFormatError(f"the file is not valid {encoding}", line=line) from None
         bom = text.startswith(_BOM)
-        lines = (text[1:] if bom else text).split("\n")
+        body = text[1:] if bom else text
+        del text
+        lines = _Lines(body)  # one line at a time: a 20 MiB file's lines never exist at once
         entries = read_entries(lines, limits.max_units)
         header = entries[0] if entries and entries[0].is_header else None
         messages = tuple(entries[1:] if header else entries)
@@ -99,16 +103,15 @@ class PoCodec(Codec):
         if len(units) > limits.max_units:
             raise FileFormatError(f"more than {limits.max_units} messages")
         skeleton = PoSkeleton(
-            text="\n".join(lines),
-            starts=_line_starts(lines),
+            text=body,
+            starts=lines.starts,
             header=header,
             entries=messages,
             ids=tuple(u.id for u in units),
             encoding=encoding,
             bom=bom,
-            newline_tail="\r" if lines and lines[0].endswith("\r") else "",
-            width=None if any(len(x.rstrip("\r")) > PAGE_WIDTH for x in lines if '"' in x)
-            else PAGE_WIDTH,
+            newline_tail="\r" if lines.crlf else "",
+            width=None if lines.wide else PAGE_WIDTH,
             language=language,
             source_locale=source_locale,
             table=table,
@@ -119,12 +122,11 @@ class PoCodec(Codec):
 
     def render(self, skeleton: Any, units: Sequence[Unit], *, target_locale: str) -> bytes:
         sk: PoSkeleton = skeleton
-        text = _Renderer(sk, units, target_locale, utf8=False).text()
         try:
-            return text.encode(sk.encoding)
+            return _Renderer(sk, units, target_locale, utf8=False).data(sk.encoding)
         except UnicodeEncodeError:
             # A target the file's charset cannot hold: the whole file becomes UTF-8.
-            return _Renderer(sk, units, target_locale, utf8=True).text().encode("utf-8")
+            return _Renderer(sk, units, target_locale, utf8=True).data("utf-8")
 
     def output_filename(self, filename: str | None, source_locale: str, target_locale: str) -> str:
         return po_filename(filename or "messages.po", source_locale, target_locale)
@@ -213,22 +215,34 @@ class _Renderer:
             if unit is not None:
                 self._entry(entry, unit)
 
-    def text(self) -> str:
+    def data(self, encoding: str) -> bytes:
+        """The rendered file, encoded piece by piece into one buffer (never the whole text
+        as one string next to its bytes: on a 20 MiB file that pair alone was 100 MB)."""
         sk = self.sk
-        out: list[str] = []
+        encode = codecs.getincrementalencoder(encoding)().encode  # one BOM at most, if any
+        out = io.BytesIO()
+        prefix = _BOM if sk.bom else ""  # before the first piece; "\n" before the others
         done = 0  # lines before this one are written
+
+        def write(piece: str) -> None:
+            nonlocal prefix
+            out.write(encode(prefix + piece))
+            prefix = "\n"
+
         for start in sorted(self.edits):
             if start < done:  # inside lines an earlier edit replaced
                 continue
             end, new = self.edits[start]
             if start > done:
-                out.append(sk.text[sk.starts[done] : sk.starts[start] - 1])
-            out.extend(new)
+                write(sk.text[sk.starts[done] : sk.starts[start] - 1])
+            for line in new:
+                write(line)
             done = end
         if done < len(sk.starts):
-            out.append(sk.text[sk.starts[done] :])
-        joined = "\n".join(out)
-        return (_BOM if self.sk.bom else "") + joined
+            write(sk.text[sk.starts[done] :])
+        if prefix and prefix != "\n":  # nothing written: a BOM alone
+            write("")
+        return out.getvalue()
 
     def _lines(self, keyword: str, text: str) -> list[str]:
         return format_field(keyword, text, self.sk.width, self.sk.newline_tail)
@@ -295,13 +309,31 @@ class _Renderer:
             self.edits[index] = (index + 1, [])
 
 
-def _line_starts(lines: list[str]) -> array[int]:
-    starts = array("Q")
-    offset = 0
-    for line in lines:
-        starts.append(offset)
-        offset += len(line) + 1
-    return starts
+class _Lines:
+    """The lines of a text (split at `\\n`), one at a time, noting where each starts, whether
+    the file uses CRLF, and whether a quoted line is longer than gettext's wrap width."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: array[int] = array("Q")
+        self.crlf = False
+        self.wide = False
+
+    def __iter__(self) -> Iterator[str]:
+        text, starts = self.text, self.starts
+        position = 0
+        while True:
+            starts.append(position)
+            end = text.find("\n", position)
+            line = text[position:] if end < 0 else text[position:end]
+            if position == 0:
+                self.crlf = line.endswith("\r")
+            if not self.wide and len(line.rstrip("\r")) > PAGE_WIDTH and '"' in line:
+                self.wide = True
+            yield line
+            if end < 0:
+                return
+            position = end + 1
 
 
 def _line(sk: PoSkeleton, index: int) -> str:
