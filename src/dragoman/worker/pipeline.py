@@ -20,7 +20,7 @@ from dragoman.settings import Settings
 from dragoman.store.blobs.base import BlobStore
 from dragoman.store.db import Database
 from dragoman.timefmt import utcnow
-from dragoman.worker import stages
+from dragoman.worker import memory, stages
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 0.5
@@ -150,12 +150,16 @@ class JobRunner:
             raise DragomanError("the job's source file has expired and can no longer be translated")
         blobs, fmt = self.blobs, job.artifact_format
         limits = file_limits(self.settings)
-        return self.extractions.get(
-            job.group_id,
-            lambda: stages.extract_file(
+
+        def load() -> stages.Source:
+            source = stages.extract_file(
                 job.group_id, blobs.read(key), fmt, job.source_locale, limits
-            ),
-        )
+            )
+            if len(source.extraction.units) >= LARGE_JOB_UNITS:
+                memory.release()  # the parse's scaffolding, before the jobs add theirs
+            return source
+
+        return self.extractions.get(job.group_id, load)
 
     def _translate(self, job: ClaimedJob, engine: Engine) -> _Result:
         source = self._load(job)
@@ -164,7 +168,10 @@ class JobRunner:
         # A large file's jobs run one at a time in this process: each holds a copy of every
         # unit and the rendered file, and ten at once would multiply that.
         with self._large:
-            return self._translate_source(job, engine, source)
+            try:
+                return self._translate_source(job, engine, source)
+            finally:
+                memory.release()
 
     def _translate_source(self, job: ClaimedJob, engine: Engine, source: stages.Source) -> _Result:
         units = source.extraction.units

@@ -14,6 +14,7 @@ from dragoman.ids import new_id
 from dragoman.settings import Settings
 from dragoman.store.blobs.base import BlobStore
 from dragoman.store.db import Database
+from dragoman.worker import memory
 from dragoman.worker.dispatchers.base import Dispatcher
 from dragoman.worker.pipeline import JobRunner
 from dragoman.worker.sweeper import Sweeper
@@ -57,6 +58,7 @@ class WorkerPool:
         self._heartbeat: threading.Thread | None = None
 
     def start(self) -> None:
+        memory.keep_large_buffers_in_mmap()
         self.dispatcher.start_consuming(self.runner.run, self.settings.worker_concurrency)
         self._heartbeat = threading.Thread(target=self._renew, name="dragoman-leases", daemon=True)
         self._heartbeat.start()
