@@ -208,16 +208,26 @@ class _Renderer:
         )
         self.table = gettext_plurals(target) if self.relocale else sk.table
         self.utf8 = utf8
-        by_id = {u.id: u for u in units}
-        self._header()
-        for uid, entry in zip(sk.ids, sk.entries, strict=True):
-            unit = by_id.get(uid)
+        self.units = units
+
+    def _units(self) -> Iterator[tuple[Entry, Unit]]:
+        """Each message with its unit; units usually come in the file's order, so a lookup
+        table is built only when they do not."""
+        by_id: dict[str, Unit] | None = None
+        units = self.units
+        for index, (uid, entry) in enumerate(zip(self.sk.ids, self.sk.entries, strict=True)):
+            unit = units[index] if index < len(units) else None
+            if unit is None or unit.id != uid:
+                if by_id is None:
+                    by_id = {u.id: u for u in units}
+                unit = by_id.get(uid)
             if unit is not None:
-                self._entry(entry, unit)
+                yield entry, unit
 
     def data(self, encoding: str) -> bytes:
-        """The rendered file, encoded piece by piece into one buffer (never the whole text
-        as one string next to its bytes: on a 20 MiB file that pair alone was 100 MB)."""
+        """The rendered file, written message by message into one buffer: each message's
+        edits are applied and dropped as the text is copied (on a 20 MiB catalogue, holding
+        every edit, or the whole text as one string next to its bytes, cost 100 MB)."""
         sk = self.sk
         encode = codecs.getincrementalencoder(encoding)().encode  # one BOM at most, if any
         out = io.BytesIO()
@@ -229,15 +239,25 @@ class _Renderer:
             out.write(encode(prefix + piece))
             prefix = "\n"
 
-        for start in sorted(self.edits):
-            if start < done:  # inside lines an earlier edit replaced
-                continue
-            end, new = self.edits[start]
-            if start > done:
-                write(sk.text[sk.starts[done] : sk.starts[start] - 1])
-            for line in new:
-                write(line)
-            done = end
+        def flush() -> None:
+            nonlocal done
+            for start in sorted(self.edits):
+                if start < done:  # inside lines an earlier edit replaced
+                    continue
+                end, new = self.edits[start]
+                if start > done:
+                    write(sk.text[sk.starts[done] : sk.starts[start] - 1])
+                for line in new:
+                    write(line)
+                done = end
+            self.edits.clear()
+
+        self._header()
+        flush()
+        for entry, unit in self._units():
+            self._entry(entry, unit)
+            if self.edits:
+                flush()
         if done < len(sk.starts):
             write(sk.text[sk.starts[done] :])
         if prefix and prefix != "\n":  # nothing written: a BOM alone
