@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,11 @@ def test_deliveries_are_signed_and_carry_the_job(
         assert set(job) == set(rest)
         assert job["outputData"] == rest["outputData"]
         assert job["callbackStatus"] == "pending"  # as it was when the webhook was sent
+        # The result is written once the receiver has answered: poll a moment for it.
+        deadline = time.monotonic() + 5
+        while rest["callbackStatus"] != "delivered" and time.monotonic() < deadline:
+            time.sleep(0.02)
+            rest = api.get(key, f"/jobs/localization/{job['id']}").json()
         assert rest["callbackStatus"] == "delivered"
         assert len({r.headers["webhook-id"] for r in got}) == 3
 
