@@ -49,6 +49,7 @@ class Services:
             dispatch=self.dispatcher,
             bus=self.bus,
             key_cache=self.key_cache,
+            engines=self.engines,
         )
 
     @classmethod

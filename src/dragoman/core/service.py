@@ -22,6 +22,7 @@ from dragoman.settings import Settings
 from dragoman.store.tables import artifacts, events, job_groups, jobs, webhook_deliveries
 
 if TYPE_CHECKING:
+    from dragoman.engines.registry import EnginePool
     from dragoman.store.blobs.base import BlobStore
     from dragoman.store.db import Database
     from dragoman.store.writer import Writer
@@ -52,6 +53,7 @@ class Core:
         dispatch: Dispatch,
         bus: Notify,
         key_cache: KeyCache,
+        engines: EnginePool,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -60,6 +62,7 @@ class Core:
         self._dispatch = dispatch
         self.bus = bus
         self.key_cache = key_cache
+        self.engines = engines  # this process's live engines (pairs, option checks)
         self.usage = quotas.UsageMeter(settings, db.read)
         self.rate_limiter = quotas.RateLimiter(settings.quota_requests_per_minute)
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Security
+from fastapi import APIRouter, Depends, Query, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 
 from dragoman.core import engine_records, orgs, queries
 from dragoman.core.orgs import Organization
 from dragoman.core.queries import MAX_PAGE
+from dragoman.core.service import Core
 from dragoman.core.submission import SubmitRequest
 from dragoman.errors import ValidationError
-from dragoman.services import Services
+from dragoman.surfaces.base import CoreDep
 from dragoman.surfaces.native import responses as answers
 from dragoman.surfaces.native import schemas
 from dragoman.surfaces.native.errors import NativeRoute, error_responses
@@ -32,23 +33,17 @@ API_KEY = APIKeyHeader(
 )
 
 
-async def services_of(request: Request) -> Services:
-    """Async on purpose: a sync dependency would cost a thread hop on every request."""
-    services: Services = request.app.state.services
-    return services
-
-
-ServicesDep = Annotated[Services, Depends(services_of)]
+ServicesDep = CoreDep  # the surface reaches the backends only through the Core
 
 
 async def current_org(
     services: ServicesDep, x_api_key: Annotated[str | None, Security(API_KEY)]
 ) -> Organization:
     org = await services.key_cache.resolve(x_api_key, lambda: _authenticate(services, x_api_key))
-    return admit(services.core, org)
+    return admit(services, org)
 
 
-def _authenticate(services: Services, key: str | None) -> Organization:
+def _authenticate(services: Core, key: str | None) -> Organization:
     with services.db.read() as conn:
         return orgs.authenticate(conn, key)
 
@@ -78,7 +73,7 @@ async def create_jobs(
         idempotency_key=body.idempotencyKey,
         engine_id=body.engineId,
     )
-    submitted, group = await services.core.submit(org, request)
+    submitted, group = await services.submit(org, request)
     return JSONResponse(
         schemas.render_created(group), status_code=202 if submitted.created else 200
     )
@@ -177,7 +172,7 @@ def create_engine(body: schemas.EngineRequest, org: OrgDep, services: ServicesDe
     return JSONResponse(_render_engine(services, record), status_code=201)
 
 
-def _render_engine(services: Services, record: engine_records.EngineRecord) -> dict[str, object]:
+def _render_engine(services: Core, record: engine_records.EngineRecord) -> dict[str, object]:
     try:
         engine = services.engines.get(record.provider, record.options)
         pairs = engine.language_pairs()

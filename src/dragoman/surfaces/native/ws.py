@@ -20,11 +20,11 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from dragoman.core import org_settings, orgs, queries
 from dragoman.core.orgs import Organization
+from dragoman.core.service import Core
 from dragoman.core.status import JobStatus
 from dragoman.delivery.hub import EventHub, StoredEvent, Subscription, read_after
 from dragoman.errors import DragomanError
 from dragoman.ids import has_prefix
-from dragoman.services import Services
 from dragoman.surfaces.native.statuses import NATIVE_STATUS
 from dragoman.timefmt import iso_ms
 
@@ -65,7 +65,7 @@ class _Replay:
 
 @router.websocket("/ws")
 async def events_socket(websocket: WebSocket) -> None:
-    services: Services = websocket.app.state.services
+    services: Core = websocket.app.state.core
     hub: EventHub = websocket.app.state.hub
     origin = websocket.headers.get("origin")
     if origin is not None and origin not in services.settings.ws_allowed_origins:
@@ -100,7 +100,7 @@ async def events_socket(websocket: WebSocket) -> None:
             await asyncio.gather(sender, receiver, return_exceptions=True)
 
 
-def _authenticate(services: Services, websocket: WebSocket) -> Organization:
+def _authenticate(services: Core, websocket: WebSocket) -> Organization:
     key = websocket.headers.get("x-api-key")
     token = websocket.query_params.get("token")
     if token and not key:
@@ -112,7 +112,7 @@ def _authenticate(services: Services, websocket: WebSocket) -> Organization:
 
 async def _receive_loop(
     websocket: WebSocket,
-    services: Services,
+    services: Core,
     org: Organization,
     sub: Subscription,
     commands: asyncio.Queue[_Replay],
@@ -170,14 +170,14 @@ async def _receive_loop(
                                    "groups": sorted(sub.groups or [])})  # fmt: skip
 
 
-def _foreign_groups(services: Services, org_id: str, groups: list[str]) -> list[str]:
+def _foreign_groups(services: Core, org_id: str, groups: list[str]) -> list[str]:
     with services.db.read() as conn:
         own = queries.owned_groups(conn, org_id, groups)
     return [g for g in groups if g not in own]
 
 
 async def _send_loop(
-    websocket: WebSocket, services: Services, sub: Subscription, commands: asyncio.Queue[_Replay]
+    websocket: WebSocket, services: Core, sub: Subscription, commands: asyncio.Queue[_Replay]
 ) -> None:
     sent: set[int] = set()
     while True:
@@ -209,7 +209,7 @@ async def _send_loop(
 
 
 def _replay_page(
-    services: Services, org_id: str, groups: list[str] | None, after: int
+    services: Core, org_id: str, groups: list[str] | None, after: int
 ) -> list[StoredEvent]:
     with services.db.read() as conn:
         return read_after(conn, after, org_id=org_id, groups=groups, limit=REPLAY_PAGE)
