@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from dragoman.engines.languages import parse_tag
+
 if TYPE_CHECKING:
     from dragoman.settings import Settings
 
@@ -94,3 +96,17 @@ class Engine(ABC):
 
     def close(self) -> None:  # noqa: B027 - engines without resources need not override
         """Release processes, connections and models."""
+
+
+class AnyPairEngine(Engine):
+    """An engine that serves every pair of valid BCP-47 tags (`language_pairs()` is empty)."""
+
+    any_pair = True
+
+    def language_pairs(self) -> list[LanguagePair]:
+        return []
+
+    def resolve_pair(self, source: str, target: str) -> LanguagePair | None:
+        if parse_tag(source) is None or parse_tag(target) is None:
+            return None
+        return LanguagePair(source, target)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dragoman.engines.base import MARKER, Engine, LanguagePair, Segment, has_words
-from dragoman.engines.languages import parse_tag
+from dragoman.engines.base import MARKER, AnyPairEngine, Segment, has_words
 
 _ACCENTS = str.maketrans(
     "abcdeghiklnoprstuwyzABCDEGHIKLNOPRSTUWYZ", "áƀçđéĝĥíķĺñóþŕšţúŵýžÁßÇĐÉĜĤÍĶĹÑÓÞŔŠŢÚŴÝŽ"
@@ -14,20 +13,11 @@ _PADDING = "~"
 _EXPANSION = 0.35  # German and Finnish run about a third longer than English
 
 
-class PseudoEngine(Engine):
+class PseudoEngine(AnyPairEngine):
     """Serves every pair of valid tags (`any_pair`, so `language_pairs()` is empty)."""
 
     name = "pseudo"
     batch_size = 10_000
-    any_pair = True
-
-    def language_pairs(self) -> list[LanguagePair]:
-        return []
-
-    def resolve_pair(self, source: str, target: str) -> LanguagePair | None:
-        if parse_tag(source) is None or parse_tag(target) is None:
-            return None
-        return LanguagePair(source, target)
 
     def translate_batch(self, segments: Sequence[Segment], source: str, target: str) -> list[str]:
         return [pseudo_localize(segment.text) for segment in segments]
