@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from dragoman.settings import Settings
 from dragoman.store import migrate
 from dragoman.store.db import Database
+from tests.processes import RedisServer
 from tests.services import PG_URL, require
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -108,3 +109,17 @@ def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
         return Settings(**values)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A `redis-server` of the test's own on a free port (tests kill and restart it)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is required under CI")
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(binary, tmp_path / "redis.log")
+    server.start()
+    yield server
+    server.stop()

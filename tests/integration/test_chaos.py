@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -96,19 +95,6 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
 
 def catalogue(group: int) -> dict[str, str]:
     return {f"k{i}": f"Hello {{name}}, item {group}-{i} is ready to save." for i in range(STRINGS)}
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is required under CI")
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(binary, tmp_path / "redis.log")
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

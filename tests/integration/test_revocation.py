@@ -7,10 +7,9 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -30,19 +29,6 @@ from tests.processes import RedisServer
 
 ORG = Organization("org_1", "one")
 REVOKED = orgs.RevokedKey("key_1", ORG.id, "dgm_k", orgs.hash_key("dgm_k"))
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is required under CI")
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(binary, tmp_path / "redis.log")
-    server.start()
-    yield server
-    server.stop()
 
 
 def wait_until(condition: Callable[[], bool], timeout: float) -> float:

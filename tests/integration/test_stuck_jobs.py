@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -32,19 +31,6 @@ from tests.apptools import Api, running_api
 from tests.conftest import PostgresDatabases
 from tests.processes import RedisServer
 from tests.services import require
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is required under CI")
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(binary, tmp_path / "redis.log")
-    server.start()
-    yield server
-    server.stop()
 
 
 def submit_groups(api: Api, key: str, count: int) -> list[str]:
