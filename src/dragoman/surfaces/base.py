@@ -1,21 +1,74 @@
-"""What every surface shares: the Core as a dependency, and a bounded multipart reader."""
+"""What every surface shares: its error-rendering route class, the Core as a dependency,
+and a bounded multipart reader."""
 
 from __future__ import annotations
 
+import logging
+import math
 import re
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.exceptions import HTTPException
 
-from dragoman.errors import PayloadTooLargeError, ValidationError
+from dragoman.errors import DragomanError, PayloadTooLargeError, ValidationError
 
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
 
     from dragoman.core.service import Core
+
+log = logging.getLogger(__name__)
+
+
+class SurfaceRoute(APIRoute):
+    """A route class that renders every error in one surface's shape (the one place a surface
+    maps errors to HTTP); subclasses say how each kind of error looks."""
+
+    def render_error(self, exc: DragomanError, headers: dict[str, str] | None) -> Response:
+        raise NotImplementedError
+
+    def render_internal(self) -> Response:
+        raise NotImplementedError
+
+    def render_validation(self, exc: RequestValidationError) -> Response:
+        raise NotImplementedError
+
+    def render_http(self, exc: HTTPException) -> Response:
+        raise NotImplementedError
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except DragomanError as exc:
+                if exc.status_code >= 500:
+                    log.exception("server error")
+                    return self.render_internal()
+                return self.render_error(exc, retry_after(exc))
+            except RequestValidationError as exc:
+                return self.render_validation(exc)
+            except HTTPException as exc:
+                return self.render_http(exc)
+
+        return route
+
+
+def retry_after(exc: DragomanError) -> dict[str, str] | None:
+    """A `Retry-After` header (whole seconds, at least 1) for a 429 that says when to come
+    back; clients such as TranslatePlus's sleep `int(Retry-After)` before retrying."""
+    seconds = exc.extra.get("retry_after")
+    if exc.status_code != 429 or seconds is None:
+        return None
+    return {"Retry-After": str(max(1, math.ceil(float(seconds))))}
 
 
 async def core_of(request: Request) -> Core:

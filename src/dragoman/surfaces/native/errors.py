@@ -4,18 +4,17 @@ applied to every route through its route class (the one place errors map to HTTP
 from __future__ import annotations
 
 import logging
-import math
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from dragoman.errors import DragomanError
+from dragoman.surfaces.base import SurfaceRoute
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +64,6 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def retry_after(exc: DragomanError) -> dict[str, str] | None:
-    """A `Retry-After` header (whole seconds) for a 429 that says when to come back."""
-    seconds = exc.extra.get("retry_after")
-    if exc.status_code != 429 or seconds is None:
-        return None
-    return {"Retry-After": str(max(1, math.ceil(float(seconds))))}
-
-
 def _field_of(loc: Sequence[Any]) -> str:
     parts = [p for p in loc if p not in ("body", "query", "path", "header")]
     text = ""
@@ -92,23 +83,17 @@ def validation_response(exc: RequestValidationError) -> JSONResponse:
     return error_response(422, f"{field}: {message}", field)
 
 
-class NativeRoute(APIRoute):
+class NativeRoute(SurfaceRoute):
     """Renders Dragoman errors, validation errors and HTTP errors in the native shape."""
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    def render_error(self, exc: DragomanError, headers: dict[str, str] | None) -> Response:
+        return error_response(exc.status_code, exc.message, exc.field, headers)
 
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except DragomanError as exc:
-                if exc.status_code >= 500:
-                    log.exception("server error")
-                    return error_response(500, "internal server error")
-                return error_response(exc.status_code, exc.message, exc.field, retry_after(exc))
-            except RequestValidationError as exc:
-                return validation_response(exc)
-            except HTTPException as exc:
-                return error_response(exc.status_code, str(exc.detail))
+    def render_internal(self) -> Response:
+        return error_response(500, "internal server error")
 
-        return route
+    def render_validation(self, exc: RequestValidationError) -> Response:
+        return validation_response(exc)
+
+    def render_http(self, exc: HTTPException) -> Response:
+        return error_response(exc.status_code, str(exc.detail))

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from dragoman.errors import DragomanError
+from dragoman.surfaces.base import SurfaceRoute
 
 log = logging.getLogger(__name__)
 
@@ -91,28 +91,17 @@ def _validation_detail(exc: RequestValidationError) -> str:
     return f"{name}: {first.get('msg', 'invalid value')}"
 
 
-class TranslatePlusRoute(APIRoute):
+class TranslatePlusRoute(SurfaceRoute):
     """Renders Dragoman errors, validation errors and HTTP errors as `{"detail": ...}`."""
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    def render_error(self, exc: DragomanError, headers: dict[str, str] | None) -> Response:
+        return detail_response(exc.status_code, surface_message(exc.message), headers)
 
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except DragomanError as exc:
-                if exc.status_code >= 500:
-                    log.exception("server error")
-                    return detail_response(500, "Internal server error.")
-                headers = None
-                retry_after = exc.extra.get("retry_after")
-                if exc.status_code == 429 and retry_after is not None:
-                    # The official client sleeps `int(Retry-After)` seconds before retrying.
-                    headers = {"Retry-After": str(max(1, round(float(retry_after))))}
-                return detail_response(exc.status_code, surface_message(exc.message), headers)
-            except RequestValidationError as exc:
-                return detail_response(422, _validation_detail(exc))
-            except HTTPException as exc:
-                return detail_response(exc.status_code, str(exc.detail), exc.headers)
+    def render_internal(self) -> Response:
+        return detail_response(500, "Internal server error.")
 
-        return route
+    def render_validation(self, exc: RequestValidationError) -> Response:
+        return detail_response(422, _validation_detail(exc))
+
+    def render_http(self, exc: HTTPException) -> Response:
+        return detail_response(exc.status_code, str(exc.detail), exc.headers)
