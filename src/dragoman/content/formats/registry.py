@@ -27,6 +27,8 @@ CODECS: dict[str, str] = {
     "resx": "dragoman.content.formats.resx:ResxCodec",
     "ts": "dragoman.content.formats.qt:QtTsCodec",
     "csv": "dragoman.content.formats.csvfile:CsvCodec",
+    # Documents (content/documents/): paragraphs split into sentences with inline tags.
+    "text": "dragoman.content.documents.text:TextCodec",
 }
 # Extension -> candidate formats, sniffed in order, the last one the fallback; kept here so
 # that picking a codec imports only that codec (a contract test checks the codecs agree).
@@ -47,6 +49,8 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     ".resx": ("resx",),
     ".ts": ("ts",),
     ".csv": ("csv",),
+    ".txt": ("text",),
+    ".text": ("text",),
 }
 _HEAD = 4096
 

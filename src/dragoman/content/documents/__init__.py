@@ -1,0 +1,1 @@
+"""Document codecs: office and web documents as segments with inline tags (`inline.py`)."""
