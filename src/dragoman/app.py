@@ -22,6 +22,7 @@ from dragoman.http_limits import MULTIPART_OVERHEAD, BodyRule, BodySizeLimit, de
 from dragoman.services import Services
 from dragoman.settings import Settings
 from dragoman.store import migrate
+from dragoman.surfaces import languagewire
 from dragoman.surfaces.native.files import router as native_files_router
 from dragoman.surfaces.native.org_settings import router as org_settings_router
 from dragoman.surfaces.native.routes import router as native_router
@@ -44,6 +45,7 @@ def build_services(
             {
                 "native": NativeWebhookPayloads(settings),
                 "translateplus": TranslatePlusWebhookPayloads(settings),
+                languagewire.PROFILE.surface: languagewire.PROFILE.render,
             }
         ),
     )
@@ -107,6 +109,8 @@ def create_app(
     app.include_router(native_router)
     app.include_router(native_files_router)
     app.include_router(translateplus_router)
+    app.include_router(languagewire.router)
+    app.include_router(languagewire.oauth_router)
     app.include_router(org_settings_router)
     app.include_router(ws_router)
     app.add_exception_handler(HTTPException, _http_error)

@@ -111,3 +111,15 @@ class QuotaExceededError(DragomanError):
 
 class RateLimitedError(QuotaExceededError):
     """Too many requests from this organization; retry after `retry_after` seconds."""
+
+
+class InvalidClientError(AuthenticationError):
+    """The OAuth2 client is unknown, revoked, or its secret is wrong."""
+
+
+class InvalidTokenError(AuthenticationError):
+    """The access token is missing, expired, revoked or malformed."""
+
+
+class UnsupportedGrantTypeError(BadRequestError):
+    """This server grants tokens for `client_credentials` only."""

@@ -207,6 +207,20 @@ class Settings(BaseSettings):
         300.0, gt=0, description="How often the sweeper applies retention."
     )
 
+    # OAuth2 and LanguageWire documents.
+    oauth_token_seconds: int = Field(
+        3600, ge=1, description="Lifetime of an OAuth2 access token (POST /oauth2/token)."
+    )
+    languagewire_retention_seconds: int = Field(
+        3600,
+        ge=1,
+        description="A LanguageWire document job, its upload and its translation are deleted "
+        "this long after the job ended.",
+    )
+    languagewire_max_words: int = Field(
+        50_000, ge=1, description="Longer documents fail with MAX_WORDS_EXCEEDED."
+    )
+
     @field_validator("webhook_retry_schedule", mode="before")
     @classmethod
     def _parse_schedule(cls, value: Any) -> Any:

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import typer
 
-from dragoman.cli import admin, client_commands, demo, server, translate, webhooks, worker
+from dragoman.cli import (
+    admin,
+    client_commands,
+    demo,
+    oauth_clients,
+    server,
+    translate,
+    webhooks,
+    worker,
+)
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 server.register(app)
 worker.register(app)
 admin.register(app)
+oauth_clients.register(app)
 client_commands.register(app)
 demo.register(app)
 translate.register(app)

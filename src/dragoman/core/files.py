@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import PurePosixPath
 
 from sqlalchemy import Connection, insert
@@ -20,12 +21,13 @@ from dragoman.content.formats import registry
 from dragoman.content.formats.base import Codec
 from dragoman.content.formats.survey import survey_isolated
 from dragoman.content.model import Limits
-from dragoman.core import text_checks
+from dragoman.core import aliases, text_checks
 from dragoman.core.engine_records import EngineRecord
 from dragoman.core.locales import normalize_locale
 from dragoman.core.orgs import Organization
 from dragoman.core.submission import (
     GroupSpec,
+    JobFailure,
     Submitted,
     check_callback_url,
     create_group,
@@ -53,6 +55,12 @@ class FileSubmitRequest:
     idempotency_key: str | None = None
     engine_id: str | None = None
     surface: str = "native"
+    # Per-event callback URLs (event type -> URL), instead of `callback_url`.
+    callbacks: Mapping[str, str] | None = None
+    client_ref: str | None = None  # the client's own id for the job, kept and returned
+    alias: str | None = None  # the surface's own id for the group (`surface`, kind "group")
+    max_words: int | None = None  # more words in the source: the jobs fail (MAX_WORDS_EXCEEDED)
+    retain_seconds: int | None = None  # the group is deleted this long after it ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +74,7 @@ class PreparedFile:
     sha256: str
     artifact_id: str
     blob_key: str
+    words: int = 0
 
 
 def prepare(org: Organization, request: FileSubmitRequest, settings: Settings) -> PreparedFile:
@@ -81,11 +90,13 @@ def prepare(org: Organization, request: FileSubmitRequest, settings: Settings) -
     text_checks.check_text(request.filename, "filename")
     text_checks.check_text(request.source_locale, "source_locale")
     text_checks.check_texts(request.target_locales, "target_locales")
-    for name in ("format", "callback_url", "idempotency_key", "engine_id"):
+    for name in ("format", "callback_url", "idempotency_key", "engine_id", "client_ref"):
         text_checks.check_optional(getattr(request, name), name)
     filename = PurePosixPath(request.filename.replace("\\", "/")).name[:255] or "upload"
     if request.callback_url is not None:
         check_callback_url(request.callback_url, "callback_url", settings=settings)
+    for event, url in (request.callbacks or {}).items():
+        check_callback_url(url, callback_field(event), settings=settings)
     codec = registry.for_file(filename, request.data, request.format)
     found = survey_isolated(
         codec.name,
@@ -113,7 +124,13 @@ def prepare(org: Organization, request: FileSubmitRequest, settings: Settings) -
         sha256=hashlib.sha256(request.data).hexdigest(),
         artifact_id=artifact_id,
         blob_key=f"{org.id}/src/{artifact_id}",
+        words=found.words,
     )
+
+
+def callback_field(event: str) -> str:
+    """The core's name for the callback URL of `event` (surfaces map it to theirs)."""
+    return f"callbacks.{event}"
 
 
 def file_limits(settings: Settings) -> Limits:
@@ -157,6 +174,31 @@ def submit_file(
     def insert_artifact(c: Connection) -> None:
         c.execute(insert(artifacts), artifact)
 
+    def issue_alias(c: Connection, group_id: str) -> None:
+        if request.alias is not None:
+            aliases.issue(
+                c,
+                surface=request.surface,
+                kind="group",
+                alias=request.alias,
+                core_id=group_id,
+                org_id=org.id,
+            )
+
+    failure = _word_cap(prepared, request.max_words)
+    row: dict[str, object] = {
+        "artifact_kind": str(codec.kind),
+        "artifact_format": codec.name,
+        "source_artifact_id": prepared.artifact_id,
+        "surface": request.surface,
+        "units_total": prepared.units,
+        "words_total": prepared.words,
+        "client_ref": request.client_ref,
+        "retain_seconds": request.retain_seconds,
+    }
+    if failure is not None and request.retain_seconds is not None:
+        row["expires_at"] = now + timedelta(seconds=request.retain_seconds)  # ended already
+
     return create_group(
         conn,
         org,
@@ -167,16 +209,24 @@ def submit_file(
             fingerprint=_fingerprint(prepared, targets, engine, request),
             callback_url=request.callback_url,
             idempotency_key=request.idempotency_key,
-            row={
-                "artifact_kind": str(codec.kind),
-                "artifact_format": codec.name,
-                "source_artifact_id": prepared.artifact_id,
-                "surface": request.surface,
-                "units_total": prepared.units,
-            },
+            row=row,
             before_insert=insert_artifact,
             filename=prepared.filename,
+            after_insert=issue_alias,
+            callbacks=request.callbacks,
+            failure=failure,
         ),
+    )
+
+
+def _word_cap(prepared: PreparedFile, max_words: int | None) -> JobFailure | None:
+    """The failure of a source over the word cap, or None."""
+    if max_words is None or prepared.words <= max_words:
+        return None
+    return JobFailure(
+        f"the document has {prepared.words} words; the limit is {max_words}",
+        "MAX_WORDS_EXCEEDED",
+        {"maxAllowedWords": max_words, "words": prepared.words},
     )
 
 
@@ -204,16 +254,16 @@ def _targets(source: str, tags: Sequence[str], settings: Settings) -> list[str]:
 def _fingerprint(
     prepared: PreparedFile, targets: list[str], engine: EngineRecord, request: FileSubmitRequest
 ) -> str:
-    canonical = json.dumps(
-        [
-            prepared.source_locale,
-            targets,
-            engine.id,
-            prepared.sha256,
-            prepared.codec.name,
-            prepared.filename,
-            request.callback_url,
-        ],
-        separators=(",", ":"),
-    )
+    parts: list[object] = [
+        prepared.source_locale,
+        targets,
+        engine.id,
+        prepared.sha256,
+        prepared.codec.name,
+        prepared.filename,
+        request.callback_url,
+    ]
+    if request.callbacks is not None or request.client_ref is not None:
+        parts += [dict(request.callbacks or {}), request.client_ref]  # older hashes unchanged
+    canonical = json.dumps(parts, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

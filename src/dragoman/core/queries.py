@@ -45,6 +45,9 @@ class JobView:
     output_filename: str | None = None  # a file job's translated file, once completed
     output_size: int | None = None
     format: str | None = None  # a file job's format; None for a structured JSON object
+    error_code: str | None = None  # machine-readable failure reason (MAX_WORDS_EXCEEDED)
+    error_data: dict[str, Any] | None = None
+    words: int | None = None  # words in the group's source (CJK and Thai: characters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,9 @@ class GroupView:
     surface: str = "native"
     units_total: int | None = None
     callback_url: str | None = None
+    words_total: int | None = None  # words in the source (CJK and Thai: characters)
+    client_ref: str | None = None  # the client's own id for it (LanguageWire translationId)
+    callbacks: dict[str, str] | None = None  # event type -> URL (per-event callbacks)
 
     @property
     def status(self) -> GroupStatus:
@@ -101,10 +107,14 @@ _SUMMARY_COLUMNS = (
     jobs.c.callback_status,
     jobs.c.units_total,
     jobs.c.units_done,
+    jobs.c.error_code,
+    jobs.c.error_data,
 )
 
 
-def _view(row: Any, with_output: bool = False, out: Any = None) -> JobView:
+def _view(
+    row: Any, with_output: bool = False, out: Any = None, words: int | None = None
+) -> JobView:
     output = None
     issues: list[dict[str, Any]] = []
     if with_output:
@@ -131,6 +141,9 @@ def _view(row: Any, with_output: bool = False, out: Any = None) -> JobView:
         out.filename if out is not None else None,
         out.size if out is not None else None,
         getattr(row, "artifact_format", None),
+        row.error_code,
+        row.error_data,
+        words if words is not None else getattr(row, "words_total", None),
     )
 
 
@@ -157,6 +170,9 @@ _GROUP_QUERY = select(
     job_groups.c.units_total,
     job_groups.c.callback_url,
     job_groups.c.source_artifact_id,
+    job_groups.c.words_total,
+    job_groups.c.client_ref,
+    job_groups.c.callbacks,
 )
 
 
@@ -164,7 +180,7 @@ def _group_view(conn: Connection, org_id: str, group: Any) -> GroupView:
     filename = None
     if group.source_artifact_id is None:
         rows = conn.execute(select(*_SUMMARY_COLUMNS).where(jobs.c.group_id == group.id)).all()
-        views = [_view(r) for r in rows]
+        views = [_view(r, words=group.words_total) for r in rows]
     else:
         filename = conn.execute(
             select(artifacts.c.filename).where(artifacts.c.id == group.source_artifact_id)
@@ -181,7 +197,10 @@ def _group_view(conn: Connection, org_id: str, group: Any) -> GroupView:
             .outerjoin(out, out.c.id == jobs.c.output_artifact_id)
             .where(jobs.c.group_id == group.id)
         ).all()
-        views = [_view(r, out=r if r.filename is not None else None) for r in rows]
+        views = [
+            _view(r, out=r if r.filename is not None else None, words=group.words_total)
+            for r in rows
+        ]
     order = {locale: i for i, locale in enumerate(group.target_locales)}
     views.sort(key=lambda j: order.get(j.target_locale, len(order)))
     return GroupView(
@@ -197,6 +216,9 @@ def _group_view(conn: Connection, org_id: str, group: Any) -> GroupView:
         group.surface or "native",
         group.units_total,
         group.callback_url,
+        group.words_total,
+        group.client_ref,
+        group.callbacks,
     )
 
 
@@ -234,6 +256,7 @@ def get_job(conn: Connection, org_id: str, job_id: str) -> JobView:
             artifacts.c.filename,
             artifacts.c.size,
             job_groups.c.artifact_format,
+            job_groups.c.words_total,
         )
         .join(job_groups, job_groups.c.id == jobs.c.group_id)
         .outerjoin(artifacts, artifacts.c.id == jobs.c.output_artifact_id)

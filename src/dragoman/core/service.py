@@ -3,25 +3,34 @@ writes through the batching writer, then wakes the bus and dispatches after comm
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
 import anyio.to_thread
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, select
 
-from dragoman.core import orgs, queries, quotas, text_checks
-from dragoman.core.files import FileSubmitRequest, prepare, submit_file
+from dragoman.core import aliases, oauth, orgs, purge, queries, quotas, text_checks
+from dragoman.core.engine_records import EngineRecord
+from dragoman.core.files import FileSubmitRequest, callback_field, prepare, submit_file
 from dragoman.core.orgs import KeyCache, Organization
 from dragoman.core.ports import Dispatch, Notify
 from dragoman.core.status import JobStatus
-from dragoman.core.submission import SubmitRequest, Submitted, screen_callback_url, submit
-from dragoman.errors import ConflictError, GoneError, NotFoundError
+from dragoman.core.submission import (
+    SubmitRequest,
+    Submitted,
+    resolve_engine,
+    screen_callback_url,
+    submit,
+)
+from dragoman.errors import ConflictError, GoneError, InvalidTokenError, NotFoundError
 from dragoman.settings import Settings
-from dragoman.store.tables import artifacts, events, job_groups, jobs, webhook_deliveries
+from dragoman.store.tables import artifacts, jobs
 
 if TYPE_CHECKING:
+    from dragoman.engines.base import LanguagePair
     from dragoman.engines.registry import EnginePool
     from dragoman.store.blobs.base import BlobStore
     from dragoman.store.db import Database
@@ -73,6 +82,35 @@ class Core:
     def _authenticate(self, key: str | None) -> Organization:
         with self.db.read() as conn:
             return orgs.authenticate(conn, key)
+
+    async def authenticate_token(self, token: str | None) -> Organization:
+        """The organization behind an OAuth2 access token, from the same cache as API keys
+        (revocations evict it everywhere); InvalidTokenError (401) when it is not live."""
+        if not token:
+            raise InvalidTokenError("an access token is required: send Authorization: Bearer")
+        if not oauth.looks_like_token(token):
+            raise InvalidTokenError("the access token is malformed")
+        org = await self.key_cache.resolve(token, lambda: self._authenticate_token(token))
+        if not isinstance(org, oauth.TokenOwner):  # an API key is not a bearer token
+            raise InvalidTokenError("the access token is not valid")
+        if org.expires_at <= time.time():
+            raise InvalidTokenError("the access token expired; request a new one")
+        return org
+
+    def _authenticate_token(self, token: str) -> Organization:
+        with self.db.read() as conn:
+            return oauth.authenticate_token(conn, token)
+
+    async def issue_token(self, client_id: str, client_secret: str) -> oauth.IssuedToken:
+        """A new access token for a client that proves its secret (client credentials)."""
+
+        def issue(conn: Connection) -> oauth.IssuedToken:
+            org = oauth.verify_client(conn, client_id, client_secret)
+            return oauth.issue_access_token(
+                conn, client_id, org.id, self.settings.oauth_token_seconds
+            )
+
+        return await self.writer.run(issue)
 
     async def submit(
         self, org: Organization, request: SubmitRequest
@@ -144,6 +182,10 @@ class Core:
         if request.callback_url is not None:
             await anyio.to_thread.run_sync(
                 screen_callback_url, request.callback_url, self.settings, "callback_url"
+            )
+        for event, url in (request.callbacks or {}).items():
+            await anyio.to_thread.run_sync(
+                screen_callback_url, url, self.settings, callback_field(event)
             )
         await anyio.to_thread.run_sync(self.blobs.put_bytes, prepared.blob_key, request.data)
 
@@ -238,43 +280,57 @@ class Core:
         await self.get_group(org_id, group_id)  # 404 for unknown and foreign ids
 
         def remove(conn: Connection) -> list[str]:
-            job_ids = [
-                r.id for r in conn.execute(select(jobs.c.id).where(jobs.c.group_id == group_id))
-            ]
-            keys = [
-                r.blob_key
-                for r in conn.execute(
-                    select(artifacts.c.blob_key).where(
-                        artifacts.c.id.in_(
-                            select(jobs.c.output_artifact_id).where(jobs.c.group_id == group_id)
-                        )
-                        | artifacts.c.id.in_(
-                            select(job_groups.c.source_artifact_id).where(
-                                job_groups.c.id == group_id
-                            )
-                        )
-                    )
-                )
-                if r.blob_key
-            ]
-            conn.execute(
-                delete(artifacts).where(
-                    artifacts.c.id.in_(
-                        select(jobs.c.output_artifact_id).where(jobs.c.group_id == group_id)
-                    )
-                    | artifacts.c.id.in_(
-                        select(job_groups.c.source_artifact_id).where(job_groups.c.id == group_id)
-                    )
-                )
-            )
-            conn.execute(
-                delete(webhook_deliveries).where(webhook_deliveries.c.group_id == group_id)
-            )
-            conn.execute(delete(events).where(events.c.group_id == group_id))
-            conn.execute(delete(jobs).where(jobs.c.id.in_(job_ids)))
-            conn.execute(delete(job_groups).where(job_groups.c.id == group_id))
-            return keys
+            return purge.delete_groups(conn, [group_id])
 
         keys = await self.writer.run(remove)
         for key in keys:
             await anyio.to_thread.run_sync(self.blobs.delete, key)
+
+    async def find_alias(self, org_id: str, surface: str, kind: str, alias: str) -> str | None:
+        """The core id behind a surface's id of the organization, or None."""
+
+        def read() -> str | None:
+            with self.db.read() as conn:
+                return aliases.resolve(conn, surface=surface, kind=kind, alias=alias, org_id=org_id)
+
+        return await anyio.to_thread.run_sync(read)
+
+    async def alias_of(self, surface: str, kind: str, core_id: str) -> str | None:
+        """The surface's id for a core object, or None."""
+
+        def read() -> str | None:
+            with self.db.read() as conn:
+                return aliases.alias_of(conn, surface=surface, kind=kind, core_id=core_id)
+
+        return await anyio.to_thread.run_sync(read)
+
+    async def language_pairs(self, org: Organization) -> tuple[list[LanguagePair], bool]:
+        """The pairs the organization's default engine serves now, and whether it takes any
+        pair (pseudo, identity); no pairs when its backend is missing."""
+
+        def read() -> tuple[list[LanguagePair], bool]:
+            record = self._default_engine(org)
+            try:
+                engine = self.engines.get(record.provider, record.options)
+                return engine.language_pairs(), bool(getattr(engine, "any_pair", False))
+            except Exception:  # a missing backend lists no pairs rather than a 500
+                return [], False
+
+        return await anyio.to_thread.run_sync(read)
+
+    async def supports_pair(self, org: Organization, source: str, target: str) -> bool:
+        """Whether the organization's default engine serves `source` -> `target`."""
+
+        def check() -> bool:
+            record = self._default_engine(org)
+            try:
+                engine = self.engines.get(record.provider, record.options)
+                return engine.resolve_pair(source, target) is not None
+            except Exception:  # a missing backend serves nothing
+                return False
+
+        return await anyio.to_thread.run_sync(check)
+
+    def _default_engine(self, org: Organization) -> EngineRecord:
+        with self.db.write() as conn:  # the default engine is created on first use
+            return resolve_engine(conn, org, None, self.settings)

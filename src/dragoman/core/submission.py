@@ -12,12 +12,13 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from dragoman.content.formats.structured import check_shape
+from dragoman.content.formats.structured import check_shape, iter_strings
+from dragoman.content.words import count_all
 from dragoman.core.engine_records import EngineRecord, default_engine, get_engine
 from dragoman.core.locales import normalize_locale
 from dragoman.core.orgs import Organization
 from dragoman.core.queries import GroupView, JobView
-from dragoman.core.status import JobStatus
+from dragoman.core.status import JobStatus, group_status
 from dragoman.delivery.events import Event, record_events
 from dragoman.delivery.webhooks import ssrf
 from dragoman.errors import BadRequestError, IdempotencyMismatchError, ValidationError
@@ -164,9 +165,20 @@ def submit(
             row={
                 "content": json.dumps(request.data, ensure_ascii=False),
                 "hints": request.hints,
+                "words_total": count_all(text for _, text in iter_strings(request.data)),
             },
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class JobFailure:
+    """Why a group's jobs fail as they are submitted (a limit the surface enforces on the
+    accepted request, such as LanguageWire's word cap): no job runs."""
+
+    message: str
+    code: str
+    data: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +194,10 @@ class GroupSpec:
     row: Mapping[str, Any]  # content columns: inline `content`, or the source artifact's
     before_insert: Callable[[Connection], None] | None = None  # e.g. the artifact row
     filename: str | None = None
+    after_insert: Callable[[Connection, str], None] | None = None  # with the new group's id
+    # Event type -> URL; when given, `callback_url` and the organization's default are unused.
+    callbacks: Mapping[str, str] | None = None
+    failure: JobFailure | None = None
 
 
 def create_group(conn: Connection, org: Organization, spec: GroupSpec) -> Submitted:
@@ -194,7 +210,13 @@ def create_group(conn: Connection, org: Organization, spec: GroupSpec) -> Submit
         if existing is not None:
             return existing
     targets = spec.target_locales
-    callback_url = spec.callback_url or org.default_callback_url
+    if spec.callbacks is None:
+        callback_url = spec.callback_url or org.default_callback_url
+        notified = callback_url is not None
+    else:
+        callback_url, notified = None, bool(spec.callbacks)
+    failure = spec.failure
+    status = JobStatus.QUEUED if failure is None else JobStatus.FAILED
     now = utcnow()
     group_id = new_id("ljg")
     job_ids = [new_id("ljb") for _ in targets]
@@ -215,6 +237,7 @@ def create_group(conn: Connection, org: Organization, spec: GroupSpec) -> Submit
         "source_artifact_id": None,
         "surface": None,
         "units_total": None,
+        "callbacks": dict(spec.callbacks) if spec.callbacks is not None else None,
         **spec.row,
     }
     try:
@@ -222,11 +245,15 @@ def create_group(conn: Connection, org: Organization, spec: GroupSpec) -> Submit
             if spec.before_insert is not None:
                 spec.before_insert(conn)
             conn.execute(_INSERT_GROUP, group_row)  # nothing to collide with: no savepoint
+            if spec.after_insert is not None:
+                spec.after_insert(conn, group_id)
         else:
             with conn.begin_nested():
                 if spec.before_insert is not None:
                     spec.before_insert(conn)
                 conn.execute(_INSERT_GROUP, group_row)
+                if spec.after_insert is not None:
+                    spec.after_insert(conn, group_id)
     except IntegrityError:
         # A concurrent request with the same idempotency key won the race (PostgreSQL).
         assert spec.idempotency_key is not None
@@ -245,24 +272,19 @@ def create_group(conn: Connection, org: Organization, spec: GroupSpec) -> Submit
                 "org_id": org.id,
                 "engine_id": spec.engine_id,
                 "target_locale": target,
-                "status": JobStatus.QUEUED,
-                "callback_status": "pending" if callback_url else None,
+                "status": status,
+                "callback_status": "pending" if notified else None,
                 "units_total": 0,
                 "units_done": 0,
                 "attempts": 0,
                 "created_at": now,
                 "dispatched_at": now,
+                **(_failed_values(failure, now) if failure is not None else {}),
             }
             for job_id, target in zip(job_ids, targets, strict=True)
         ],
     )
-    record_events(
-        conn,
-        [
-            Event("job.queued", org.id, group_id, job_id, {"targetLocale": target})
-            for job_id, target in zip(job_ids, targets, strict=True)
-        ],
-    )
+    record_events(conn, _submit_events(org.id, group_id, job_ids, targets, failure))
     view = GroupView(
         group_id,
         org.id,
@@ -276,9 +298,13 @@ def create_group(conn: Connection, org: Organization, spec: GroupSpec) -> Submit
                 org.id,
                 spec.engine_id,
                 target,
-                JobStatus.QUEUED,
+                status,
                 now,
-                callback_status="pending" if callback_url else None,
+                completed_at=now if failure is not None else None,
+                error_message=failure.message if failure is not None else None,
+                callback_status="pending" if notified else None,
+                error_code=failure.code if failure is not None else None,
+                error_data=dict(failure.data or {}) if failure is not None else None,
             )
             for job_id, target in zip(job_ids, targets, strict=True)
         ],
@@ -288,8 +314,50 @@ def create_group(conn: Connection, org: Organization, spec: GroupSpec) -> Submit
         group_row["surface"] or "native",
         group_row["units_total"],
         callback_url,
+        group_row.get("words_total"),
+        group_row.get("client_ref"),
+        group_row["callbacks"],
     )
-    return Submitted(group_id, True, job_ids, view)
+    # Jobs that failed on submission are never dispatched.
+    return Submitted(group_id, True, job_ids if failure is None else [], view)
+
+
+def _failed_values(failure: JobFailure, now: Any) -> dict[str, Any]:
+    return {
+        "completed_at": now,
+        "error_message": failure.message,
+        "error_code": failure.code,
+        "error_data": dict(failure.data or {}),
+    }
+
+
+def _submit_events(
+    org_id: str,
+    group_id: str,
+    job_ids: list[str],
+    targets: list[str],
+    failure: JobFailure | None,
+) -> list[Event]:
+    """`job.queued` per job; or, when they failed on submission, `job.failed` per job and
+    `group.completed` (the events the worker would have written)."""
+    pairs = list(zip(job_ids, targets, strict=True))
+    if failure is None:
+        return [Event("job.queued", org_id, group_id, j, {"targetLocale": t}) for j, t in pairs]
+    found = [
+        Event(
+            "job.failed",
+            org_id,
+            group_id,
+            j,
+            {"targetLocale": t, "status": str(JobStatus.FAILED), "errorMessage": failure.message},
+        )
+        for j, t in pairs
+    ]
+    statuses = [JobStatus.FAILED] * len(pairs)
+    found.append(
+        Event("group.completed", org_id, group_id, None, {"status": str(group_status(statuses))})
+    )
+    return found
 
 
 def _find_idempotent(

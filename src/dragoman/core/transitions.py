@@ -223,8 +223,10 @@ def _finish(conn: Connection, job_id: str, owner: str | None, move: Move, **valu
         return False
     # Lock the group row first: two jobs of one group finishing at once must agree on which
     # of them completes the group (PostgreSQL; SQLite writers are serialised anyway).
-    conn.execute(
-        select(job_groups.c.id).where(job_groups.c.id == row.group_id).with_for_update()
+    group = conn.execute(
+        select(job_groups.c.id, job_groups.c.retain_seconds)
+        .where(job_groups.c.id == row.group_id)
+        .with_for_update()
     ).one()
     fence = [jobs.c.id == job_id, jobs.c.status.in_(sorted(row_move.sources))]
     if row_move.leased:
@@ -246,6 +248,12 @@ def _finish(conn: Connection, job_id: str, owner: str | None, move: Move, **valu
         r.status for r in conn.execute(select(jobs.c.status).where(jobs.c.group_id == row.group_id))
     ]
     if all(JobStatus(s) in FINAL for s in statuses):
+        if group.retain_seconds is not None:  # kept this long after it ended, then deleted
+            conn.execute(
+                update(job_groups)
+                .where(job_groups.c.id == row.group_id)
+                .values(expires_at=utcnow() + timedelta(seconds=group.retain_seconds))
+            )
         found.append(
             Event(
                 "group.completed",

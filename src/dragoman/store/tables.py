@@ -76,6 +76,43 @@ api_keys = Table(
     Column("revoked_at", UTCDateTime),
 )
 
+oauth_clients = Table(
+    "oauth_clients",
+    metadata,
+    Column("id", String(40), primary_key=True),  # the client_id
+    Column("org_id", String(40), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("name", String(200)),
+    Column("secret_hash", String(64), nullable=False),
+    Column("grant_types", JSON, nullable=False),  # ["client_credentials"], later code/refresh
+    Column("redirect_uris", JSON),  # for the authorization-code grant
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+oauth_tokens = Table(
+    "oauth_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("kind", String(20), nullable=False),  # access (later: refresh, code)
+    Column("client_id", String(40), ForeignKey("oauth_clients.id"), nullable=False, index=True),
+    Column("org_id", String(40), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    Column("revoked_at", UTCDateTime),
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    # A surface's own id for a core object (LanguageWire's uuid jobId for a group).
+    Column("surface", String(20), primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("alias", String(64), primary_key=True),
+    Column("core_id", String(40), nullable=False, index=True),
+    Column("org_id", String(40), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 engines = Table(
     "engines",
     metadata,
@@ -118,7 +155,12 @@ job_groups = Table(
     Column("source_artifact_id", String(40)),  # a file's bytes, in the blob store
     Column("surface", String(20)),  # the API that created the group (None: native)
     Column("units_total", Integer),  # units in the source file
-    Column("expires_at", UTCDateTime),
+    Column("expires_at", UTCDateTime),  # deleted whole (jobs, files, ids) after this
+    # 0005: what other surfaces need of a group.
+    Column("client_ref", String(255)),  # the client's own id (LanguageWire translationId)
+    Column("words_total", Integer),  # words in the source (CJK and Thai: characters)
+    Column("callbacks", JSON),  # event type -> URL, instead of `callback_url` for every event
+    Column("retain_seconds", Integer),  # `expires_at` = this long after its last job ended
     UniqueConstraint("org_id", "engine_id", "idempotency_key", name="uq_job_groups_idempotency"),
     Index("ix_job_groups_org_created", "org_id", "created_at", "id"),
 )
@@ -164,6 +206,8 @@ jobs = Table(
     Column("expired_at", UTCDateTime),  # tombstone: retention deleted the output
     Column("output_artifact_id", String(40)),  # a file job's output, in the blob store
     Column("units_failed", Integer, nullable=False, server_default="0"),
+    Column("error_code", String(40)),  # a machine-readable reason (MAX_WORDS_EXCEEDED)
+    Column("error_data", JSON),  # its details ({"maxAllowedWords": ..., "words": ...})
     # Keyset pagination, newest first, per organization, with and without filters.
     Index("ix_jobs_org_created", "org_id", "created_at", "id"),
     Index("ix_jobs_org_status_created", "org_id", "status", "created_at", "id"),

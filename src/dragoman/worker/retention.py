@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Table, delete, exists, select, update
 
+from dragoman.core.purge import delete_groups
 from dragoman.core.status import FINAL
 from dragoman.settings import Settings
 from dragoman.store.blobs.base import BlobStore
@@ -30,6 +31,7 @@ class RetentionReport:
     events: int = 0
     deliveries: int = 0
     blobs: int = 0
+    groups: int = 0  # deleted whole at their own `expires_at` (LanguageWire: 1 h after)
 
 
 def _batch(
@@ -81,6 +83,16 @@ def apply_retention(
 
     def cutoff(hours: float) -> datetime:
         return now - timedelta(hours=hours)
+
+    with db.write() as conn:
+        expired = [
+            r.id
+            for r in conn.execute(
+                select(job_groups.c.id).where(job_groups.c.expires_at < now).limit(BATCH)
+            )
+        ]
+        dropped.extend(delete_groups(conn, expired))
+    report.groups = len(expired)
 
     if settings.retention_output_hours:
         due = (

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from dragoman.content.formats import registry
 from dragoman.content.model import Limits
+from dragoman.content.words import count_all
 from dragoman.errors import DragomanError, PayloadTooLargeError, ValidationError
 
 SAMPLE = 200  # translatable texts kept for language detection
@@ -17,18 +18,20 @@ SAMPLE = 200  # translatable texts kept for language detection
 
 @dataclass(frozen=True, slots=True)
 class Survey:
-    """A parsed file's unit count, translatable count and first translatable texts."""
+    """A parsed file's unit count, translatable count, first translatable texts and the
+    words of its translatable units (CJK and Thai counted by characters)."""
 
     units: int
     translatable: int
     sample: tuple[str, ...]
+    words: int = 0
 
 
 def survey(codec_name: str, data: bytes, source_locale: str, limits: Limits) -> Survey:
     """Parse `data` with the named codec; raises the codec's 4xx errors."""
     extraction = registry.get(codec_name).parse(data, source_locale=source_locale, limits=limits)
     texts = [u.source for u in extraction.units if u.translatable]
-    return Survey(len(extraction.units), len(texts), tuple(texts[:SAMPLE]))
+    return Survey(len(extraction.units), len(texts), tuple(texts[:SAMPLE]), count_all(texts))
 
 
 def survey_isolated(

@@ -33,33 +33,47 @@ class Delivery:
     lease_owner: str
 
 
+def callback_targets(callback_url: str | None, callbacks: Any) -> dict[str, str]:
+    """Event type -> URL for a group: its per-event callbacks when it has them (a surface's
+    callback profile, such as LanguageWire's success and error URLs), else its one
+    callback URL for every webhook event."""
+    if callbacks is not None:
+        return {event: url for event, url in dict(callbacks).items() if url}
+    return dict.fromkeys(WEBHOOK_EVENTS, callback_url) if callback_url else {}
+
+
 def enqueue(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert a delivery for each webhook-worthy event row whose group has a callback URL
-    (in the event's own transaction, so a committed state change always gets its webhook)."""
+    for it (in the event's own transaction, so a committed state change always gets its
+    webhook)."""
     wanted = [r for r in rows if r["type"] in WEBHOOK_EVENTS and r["group_id"]]
     if not wanted:
         return
     group_ids = {r["group_id"] for r in wanted}
-    urls = {
-        g.id: g.callback_url
+    targets = {
+        g.id: callback_targets(g.callback_url, g.callbacks)
         for g in conn.execute(
-            select(job_groups.c.id, job_groups.c.callback_url).where(job_groups.c.id.in_(group_ids))
+            select(job_groups.c.id, job_groups.c.callback_url, job_groups.c.callbacks).where(
+                job_groups.c.id.in_(group_ids)
+            )
         )
-        if g.callback_url
     }
-    if not urls:
+    urls = {
+        (r["group_id"], r["type"]): targets.get(r["group_id"], {}).get(r["type"]) for r in wanted
+    }
+    if not any(urls.values()):
         return
     disabled = {
         (d.org_id, d.url)
         for d in conn.execute(
             select(webhook_disabled_urls.c.org_id, webhook_disabled_urls.c.url).where(
-                webhook_disabled_urls.c.url.in_(set(urls.values()))
+                webhook_disabled_urls.c.url.in_({u for u in urls.values() if u})
             )
         )
     }
     values = []
     for r in wanted:
-        url = urls.get(r["group_id"])
+        url = urls.get((r["group_id"], r["type"]))
         if url is None:
             continue
         off = (r["org_id"], url) in disabled
