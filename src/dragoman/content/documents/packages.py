@@ -25,6 +25,7 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024  # inflated, all entries together
 MAX_ENTRY_BYTES = 128 * 1024 * 1024
 MAX_RATIO = 200  # inflated / compressed, for entries over 1 MiB inflated
 _CHUNK = 1024 * 1024
+_PROLOG = 64 * 1024  # how much of each XML part `check_prologs` reads
 MACRO_PARTS = ("vbaproject.bin", "vbadata.xml", "basic/", "scripts/")
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
@@ -46,6 +47,7 @@ class Package:
     def __init__(self, data: bytes, *, what: str = "document") -> None:
         self.data = data
         self.what = what
+        _check_entry_count(data, what)
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
@@ -71,6 +73,7 @@ class Package:
                     "which is not read here"
                 )
             self.names.append(info.filename)
+        _check_declared_sizes(infos, what)
         lowered = [name.lower() for name in self.names]
         for name in lowered:
             if name.endswith(MACRO_PARTS[:2]) or name.startswith(MACRO_PARTS[2:]):
@@ -82,6 +85,26 @@ class Package:
 
     def __contains__(self, name: str) -> bool:
         return name in self._zip.NameToInfo
+
+    def info(self, name: str) -> zipfile.ZipInfo:
+        """An entry's header (its declared sizes, flags, method)."""
+        return self._zip.getinfo(name)
+
+    def check_prologs(self) -> None:
+        """Refuse any XML part (`.xml`, `.rels`) that declares a DTD, whether or not a codec
+        will parse it: only the head of each part is inflated."""
+        for info in self.infos:
+            if not info.filename.lower().endswith((".xml", ".rels")) or info.is_dir():
+                continue
+            try:
+                with self._zip.open(info) as stream:
+                    head = stream.read(_PROLOG)
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+                raise FileFormatError(
+                    f"{info.filename} in the {self.what} is corrupt: {exc}"
+                ) from None
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise _dtd_refused(info.filename)
 
     def read(self, name: str) -> bytes:
         """An entry's bytes, inflated under the size and ratio limits."""
@@ -133,6 +156,43 @@ class Package:
         return write_package(self.data, self.infos, replaced)
 
 
+def _check_entry_count(data: bytes, what: str) -> None:
+    """The entry count the end record declares, checked before the central directory is
+    read (reading a million-entry directory would itself cost seconds and memory)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - _END.size - 65_535))
+    if end < 0 or end + _END.size > len(data):
+        return  # not a zip (or a damaged one): zipfile says so
+    declared = _END.unpack_from(data, end)[4]
+    if declared > MAX_ENTRIES:
+        raise PayloadTooLargeError(
+            f"the {what} has {declared} zip entries; the limit is {MAX_ENTRIES}", field="file"
+        )
+
+
+def _check_declared_sizes(infos: list[zipfile.ZipInfo], what: str) -> None:
+    """Refuse a bomb by the sizes its directory declares (zipfile never inflates an entry
+    past its declared size: a lie is a CRC error), before anything is inflated."""
+    total = 0
+    for info in infos:
+        size = info.file_size
+        if size > MAX_ENTRY_BYTES:
+            raise PayloadTooLargeError(
+                f"{info.filename} inflates to {size} bytes; the limit is {MAX_ENTRY_BYTES}",
+                field="file",
+            )
+        if size > _CHUNK and size > MAX_RATIO * max(info.compress_size, 1):
+            raise PayloadTooLargeError(
+                f"{info.filename} has a compression ratio over {MAX_RATIO}:1 (a zip bomb?)",
+                field="file",
+            )
+        total += size
+    if total > MAX_TOTAL_BYTES:
+        raise PayloadTooLargeError(
+            f"the {what} inflates to {total} bytes; the limit is {MAX_TOTAL_BYTES}",
+            field="file",
+        )
+
+
 def _check_name(name: str, what: str) -> None:
     parts = name.replace("\\", "/").split("/")
     if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
@@ -145,16 +205,24 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 def parse_xml(data: bytes, name: str = "the document") -> etree._Element:
     """XML with no DOCTYPE at all (documents never need one: any DTD, entity declaration or
     external reference is refused, so neither a billion laughs nor XXE can run)."""
-    head = data[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise ValidationError(
-            f"{name} declares a DTD or entities, which documents never need; refused",
-            field="file",
-        )
+    if b"<!DOCTYPE" in data[:4096]:
+        raise _dtd_refused(name)
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
+        if "amplification" in str(exc):  # libxml2 stopped an entity expansion
+            raise _dtd_refused(name) from None
         raise FileFormatError(f"{name} is not well-formed XML: {exc}") from None
+    if root.getroottree().docinfo.internalDTD is not None:  # a DOCTYPE after a long prolog
+        raise _dtd_refused(name)
+    return root
+
+
+def _dtd_refused(name: str) -> ValidationError:
+    return ValidationError(
+        f"{name} declares a DTD or entities, which documents never need; refused",
+        field="file",
+    )
 
 
 def serialize_xml(root: etree._Element) -> bytes:

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import PurePosixPath
 
 from dragoman.content.formats.base import Codec
+from dragoman.content.model import ArtifactKind
 from dragoman.errors import UnsupportedFormatError
 
 # name -> "module:Class", imported on first use so the server loads only what it needs.
@@ -29,6 +30,16 @@ CODECS: dict[str, str] = {
     "csv": "dragoman.content.formats.csvfile:CsvCodec",
     # Documents (content/documents/): paragraphs split into sentences with inline tags.
     "text": "dragoman.content.documents.text:TextCodec",
+    "html": "dragoman.content.documents.html:HtmlCodec",
+    "markdown": "dragoman.content.documents.markdown:MarkdownCodec",
+    "srt": "dragoman.content.documents.subtitles:SrtCodec",
+    "vtt": "dragoman.content.documents.subtitles:VttCodec",
+    "docx": "dragoman.content.documents.docx:DocxCodec",
+    "pptx": "dragoman.content.documents.pptx:PptxCodec",
+    "xlsx": "dragoman.content.documents.xlsx:XlsxCodec",
+    "odt": "dragoman.content.documents.odf:OdtCodec",
+    "ods": "dragoman.content.documents.odf:OdsCodec",
+    "odp": "dragoman.content.documents.odf:OdpCodec",
 }
 # Extension -> candidate formats, sniffed in order, the last one the fallback; kept here so
 # that picking a codec imports only that codec (a contract test checks the codecs agree).
@@ -51,6 +62,19 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     ".csv": ("csv",),
     ".txt": ("text",),
     ".text": ("text",),
+    ".html": ("html",),
+    ".htm": ("html",),
+    ".xhtml": ("html",),
+    ".md": ("markdown",),
+    ".markdown": ("markdown",),
+    ".srt": ("srt",),
+    ".vtt": ("vtt",),
+    ".docx": ("docx",),
+    ".pptx": ("pptx",),
+    ".xlsx": ("xlsx",),
+    ".odt": ("odt",),
+    ".ods": ("ods",),
+    ".odp": ("odp",),
 }
 _HEAD = 4096
 
@@ -77,7 +101,7 @@ def names() -> list[str]:
 def for_file(filename: str | None, data: bytes, override: str | None = None) -> Codec:
     """The codec for an uploaded file: `override` if given, else by extension and content."""
     if override:
-        return get(override)
+        return _checked(get(override), filename, data)
     suffix = PurePosixPath(filename or "").suffix.lower()
     candidates = EXTENSIONS.get(suffix)
     if candidates:
@@ -85,9 +109,21 @@ def for_file(filename: str | None, data: bytes, override: str | None = None) -> 
         for name in candidates[:-1]:
             if get(name).sniff(head):
                 return get(name)
-        return get(candidates[-1])
+        return _checked(get(candidates[-1]), filename, data)
+    from dragoman.content.documents import detect  # names macro-enabled Office files
+
+    detect.refuse_macro_extension(filename or "the upload", suffix)
     raise UnsupportedFormatError(
         f"cannot tell the format of {filename or 'the upload'!r} from its extension "
         f"{suffix or '(none)'!r}; name one of: {', '.join(names())}",
         field="format",
     )
+
+
+def _checked(codec: Codec, filename: str | None, data: bytes) -> Codec:
+    """`codec`, once a document's content is seen to agree with it (documents/detect.py)."""
+    if codec.kind is ArtifactKind.DOCUMENT:
+        from dragoman.content.documents import detect  # lxml, libmagic: only for documents
+
+        detect.check(codec, filename or "the upload", data)
+    return codec
