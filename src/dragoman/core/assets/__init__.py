@@ -1,0 +1,1 @@
+"""Linguistic assets an organization keeps across jobs: translation memory, later glossaries."""

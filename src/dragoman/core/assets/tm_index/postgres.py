@@ -1,0 +1,89 @@
+"""PostgresTmIndex: fuzzy candidates from a pg_trgm GIN index, in one statement per batch.
+
+Each query's candidates are the entries whose trigram similarity passes
+`pg_trgm.similarity_threshold` (set per transaction), nearest first. Without the pg_trgm
+extension (a role that may not create it), the inherited word index is used instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import Text
+
+from dragoman.core.assets.tm_index.base import Entry, Origin, Pair
+from dragoman.core.assets.tm_index.sqlite import SqlTmIndex
+from dragoman.store.db import Database
+
+# Trigram similarity runs lower than the edit-distance ratio the caller scores with (a 50%
+# ratio match can share under 40% of its trigrams), so the threshold sits below the floor.
+SIMILARITY_THRESHOLD = 0.3
+_BATCH = 200
+
+_CANDIDATES = text(
+    """
+    SELECT q.n, e.id, e.source, e.target, e.source_norm, e.context_key, e.prev_hash,
+           e.origin, e.created_at, e.last_used_at
+    FROM unnest(:queries) WITH ORDINALITY AS q(text, n)
+    CROSS JOIN LATERAL (
+        SELECT * FROM tm_entries
+        WHERE org_id = :org AND source_locale = :source AND target_locale = :target
+          AND source_norm % q.text
+        ORDER BY source_norm <-> q.text
+        LIMIT :limit
+    ) AS e
+    """
+).bindparams(bindparam("queries", type_=ARRAY(Text())))
+
+
+class PostgresTmIndex(SqlTmIndex):
+    """The table-backed index with trigram candidates."""
+
+    def __init__(self, db: Database, *, max_pairs: int = 16) -> None:
+        super().__init__(db, max_pairs=max_pairs)
+        with db.read() as conn:
+            self.has_trgm = (
+                conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first()
+                is not None
+            )
+
+    def fuzzy(
+        self, org_id: str, pair: Pair, queries: Sequence[str], limit: int
+    ) -> list[list[Entry]]:
+        if not self.has_trgm:
+            return super().fuzzy(org_id, pair, queries, limit)
+        found: list[list[Entry]] = [[] for _ in queries]
+        with self.db.read() as conn:
+            conn.execute(
+                text("SELECT set_config('pg_trgm.similarity_threshold', :v, true)"),
+                {"v": str(SIMILARITY_THRESHOLD)},
+            )
+            for start in range(0, len(queries), _BATCH):
+                rows = conn.execute(
+                    _CANDIDATES,
+                    {
+                        "queries": list(queries[start : start + _BATCH]),
+                        "org": org_id,
+                        "source": pair.source,
+                        "target": pair.target,
+                        "limit": limit,
+                    },
+                )
+                for row in rows:
+                    found[start + row.n - 1].append(
+                        Entry(
+                            row.id,
+                            pair,
+                            row.source,
+                            row.target,
+                            row.source_norm,
+                            row.context_key,
+                            row.prev_hash,
+                            Origin(row.origin),
+                            row.created_at,
+                            row.last_used_at,
+                        )
+                    )
+        return found

@@ -1,0 +1,232 @@
+"""SqlTmIndex: entries in the `tm_entries` table; fuzzy candidates from a cached word index.
+
+Works on any SQL database (SQLite by default). The word index of a pair is built on first
+use and kept per process (least recently used pairs dropped past `max_pairs`); each look-up
+first indexes the rows added since (ids only grow), so other processes' additions count.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from dragoman.core.assets.tm_index.base import Entry, NewEntry, Origin, Pair, TmIndex
+from dragoman.core.assets.tm_index.words import WordIndex
+from dragoman.store.db import Database
+from dragoman.store.tm_tables import tm_entries as t
+
+_CHUNK = 500  # ids per IN list: below SQLite's variable limit on every build
+_INSERT_BATCH = 2_000
+_ENTRY_COLUMNS = (
+    t.c.id,
+    t.c.source_locale,
+    t.c.target_locale,
+    t.c.source,
+    t.c.target,
+    t.c.source_norm,
+    t.c.context_key,
+    t.c.prev_hash,
+    t.c.origin,
+    t.c.created_at,
+    t.c.last_used_at,
+)
+
+
+def pair_filter(org_id: str, pair: Pair) -> ColumnElement[bool]:
+    """The WHERE clause of one organization's pair."""
+    return and_(
+        t.c.org_id == org_id, t.c.source_locale == pair.source, t.c.target_locale == pair.target
+    )
+
+
+def entry_from_row(row: Row[Any] | Any) -> Entry:
+    """An Entry from a row selected with the entry columns."""
+    return Entry(
+        row.id,
+        Pair(row.source_locale, row.target_locale),
+        row.source,
+        row.target,
+        row.source_norm,
+        row.context_key,
+        row.prev_hash,
+        Origin(row.origin),
+        row.created_at,
+        row.last_used_at,
+    )
+
+
+def insert_entries(conn: Connection, org_id: str, pair: Pair, entries: Iterable[NewEntry]) -> int:
+    """Insert entries in the caller's transaction, skipping duplicates; returns how many
+    were new (so an approval can write its units in the transaction that approves them)."""
+    added = 0
+    batch: list[dict[str, Any]] = []
+    for new in entries:
+        batch.append(
+            {
+                "org_id": org_id,
+                "source_locale": pair.source,
+                "target_locale": pair.target,
+                "source_hash": new.source_hash,
+                "entry_hash": new.entry_hash,
+                "source_norm": new.source_norm,
+                "source": new.source,
+                "target": new.target,
+                "context_key": new.context_key,
+                "prev_hash": new.prev_hash,
+                "origin": new.origin.value,
+                "created_at": new.created_at,
+            }
+        )
+        if len(batch) >= _INSERT_BATCH:
+            added += _insert(conn, batch)
+            batch = []
+    if batch:
+        added += _insert(conn, batch)
+    return added
+
+
+def _insert(conn: Connection, batch: list[dict[str, Any]]) -> int:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        statement = pg_insert(t).on_conflict_do_nothing().returning(t.c.id)
+        return len(conn.execute(statement, batch).all())
+    result = conn.execute(insert(t).prefix_with("OR IGNORE"), batch)
+    return result.rowcount
+
+
+class SqlTmIndex(TmIndex):
+    """The table-backed index; PostgresTmIndex replaces only how fuzzy candidates are found."""
+
+    def __init__(self, db: Database, *, max_pairs: int = 16) -> None:
+        self.db = db
+        self.max_pairs = max_pairs
+        self._lock = threading.Lock()
+        self._words: OrderedDict[tuple[str, Pair], WordIndex] = OrderedDict()
+
+    def add(self, org_id: str, pair: Pair, entries: Iterable[NewEntry]) -> int:
+        with self.db.write() as conn:
+            return insert_entries(conn, org_id, pair, entries)
+
+    def exact(self, org_id: str, pair: Pair, hashes: Iterable[int]) -> dict[int, list[Entry]]:
+        wanted = sorted(set(hashes))
+        found: dict[int, list[Entry]] = {}
+        with self.db.read() as conn:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                rows = conn.execute(
+                    select(t.c.source_hash, *_ENTRY_COLUMNS).where(
+                        pair_filter(org_id, pair), t.c.source_hash.in_(chunk)
+                    )
+                )
+                for row in rows:
+                    found.setdefault(row.source_hash, []).append(entry_from_row(row))
+        return found
+
+    def fuzzy(
+        self, org_id: str, pair: Pair, queries: Sequence[str], limit: int
+    ) -> list[list[Entry]]:
+        with self._lock:
+            words = self._word_index(org_id, pair)
+            ids = [words.candidates(q, limit) for q in queries]
+        rows = self.fetch(org_id, {i for found in ids for i in found})
+        return [[rows[i] for i in found if i in rows] for found in ids]
+
+    def _word_index(self, org_id: str, pair: Pair) -> WordIndex:
+        key = (org_id, pair)
+        words = self._words.get(key)
+        if words is None:
+            words = self._words[key] = WordIndex()
+            while len(self._words) > self.max_pairs:
+                self._words.popitem(last=False)
+        self._words.move_to_end(key)
+        with self.db.read() as conn:
+            rows = conn.execute(
+                select(t.c.id, t.c.source_norm)
+                .where(pair_filter(org_id, pair), t.c.id > words.max_id)
+                .order_by(t.c.id)
+            )
+            words.add(rows.tuples())
+        return words
+
+    def fetch(self, org_id: str, ids: Iterable[int]) -> dict[int, Entry]:
+        """Entries of the organization by id (missing ones left out)."""
+        wanted = sorted(ids)
+        found: dict[int, Entry] = {}
+        with self.db.read() as conn:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                rows = conn.execute(
+                    select(*_ENTRY_COLUMNS).where(t.c.org_id == org_id, t.c.id.in_(chunk))
+                )
+                found.update((row.id, entry_from_row(row)) for row in rows)
+        return found
+
+    def search(
+        self, org_id: str, pair: Pair | None, q: str | None, *, limit: int, offset: int = 0
+    ) -> list[Entry]:
+        query = select(*_ENTRY_COLUMNS).where(t.c.org_id == org_id)
+        if pair is not None:
+            query = query.where(pair_filter(org_id, pair))
+        if q:
+            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(
+                or_(t.c.source.ilike(pattern, escape="\\"), t.c.target.ilike(pattern, escape="\\"))
+            )
+        query = query.order_by(t.c.id.desc()).limit(limit).offset(offset)
+        with self.db.read() as conn:
+            return [entry_from_row(row) for row in conn.execute(query)]
+
+    def get(self, org_id: str, entry_id: int) -> Entry | None:
+        return self.fetch(org_id, [entry_id]).get(entry_id)
+
+    def delete(self, org_id: str, ids: Iterable[int]) -> int:
+        wanted = sorted(set(ids))
+        deleted = 0
+        with self.db.write() as conn:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                result = conn.execute(delete(t).where(t.c.org_id == org_id, t.c.id.in_(chunk)))
+                deleted += result.rowcount
+        return deleted
+
+    def iter_entries(self, org_id: str, pair: Pair) -> Iterator[Entry]:
+        last = 0
+        while True:  # keyset pages: no transaction held open across the caller's writes
+            with self.db.read() as conn:
+                rows = conn.execute(
+                    select(*_ENTRY_COLUMNS)
+                    .where(pair_filter(org_id, pair), t.c.id > last)
+                    .order_by(t.c.id)
+                    .limit(5_000)
+                ).all()
+            if not rows:
+                return
+            for row in rows:
+                yield entry_from_row(row)
+            last = rows[-1].id
+
+    def pairs(self, org_id: str) -> list[tuple[Pair, int]]:
+        with self.db.read() as conn:
+            rows = conn.execute(
+                select(t.c.source_locale, t.c.target_locale, func.count())
+                .where(t.c.org_id == org_id)
+                .group_by(t.c.source_locale, t.c.target_locale)
+                .order_by(t.c.source_locale, t.c.target_locale)
+            )
+            return [(Pair(s, tgt), n) for s, tgt, n in rows]
+
+    def touch(self, ids: Iterable[int], when: datetime) -> None:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return
+        with self.db.write() as conn:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                conn.execute(update(t).where(t.c.id.in_(chunk)).values(last_used_at=when))
