@@ -111,9 +111,10 @@ def test_tricky_targets_are_escaped_in_the_files_own_style(name: str, path: Path
         def seen(texts: list[str]) -> str:
             return "".join("".join(plain(t).split()) for t in texts)
 
+        # A unit with a max_length (a sheet name) is cut and cleaned to what the format holds.
         again_units = codec.parse(out, source_locale="de", limits=Limits()).units
-        assert seen([u.source for u in again_units]) == seen(
-            [u.target or u.source for u in units]
+        assert seen([u.source for u in again_units if u.max_length is None]) == seen(
+            [u.target or u.source for u in units if u.max_length is None]
         )
         return
     again = _read_back(codec, out)
