@@ -10,6 +10,7 @@ from dragoman.cli import (
     demo,
     oauth_clients,
     server,
+    tm,
     translate,
     webhooks,
     worker,
@@ -23,4 +24,5 @@ oauth_clients.register(app)
 client_commands.register(app)
 demo.register(app)
 translate.register(app)
+tm.register(app)
 webhooks.register(app)

@@ -1,0 +1,114 @@
+"""`dragoman tm import|export`: translation memories, straight against the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
+
+from dragoman.cli.common import console, err_console, open_database
+from dragoman.core.assets import tm_io
+from dragoman.core.assets.tm import TranslationMemory, parse_pair
+from dragoman.core.assets.tm_index import for_database
+from dragoman.core.assets.tm_index.base import Pair
+from dragoman.errors import DragomanError, ValidationError
+from dragoman.settings import Settings
+from dragoman.store.db import Database
+from dragoman.store.tables import organizations
+
+tm_app = typer.Typer(help="Translation memories (TMX, PO, XLIFF).", no_args_is_help=True)
+
+ORG = typer.Option(..., "--org", help="Organization name.")
+PAIR_HELP = "Language pair SOURCE-TARGET (en-es, en:pt-BR)."
+
+
+def _org_id(db: Database, name: str) -> str:
+    with db.read() as conn:
+        org_id = conn.execute(
+            select(organizations.c.id).where(organizations.c.name == name.strip())
+        ).scalar()
+    if org_id is None:
+        raise ValidationError(f"no organization called {name!r}", field="org")
+    return str(org_id)
+
+
+def _fail(exc: DragomanError) -> typer.Exit:
+    line = getattr(exc, "line", None)
+    err_console.print(exc.message + (f" (line {line})" if line else ""), highlight=False)
+    return typer.Exit(2)
+
+
+@tm_app.command("import")
+def import_file(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A .tmx, .po or .xliff."),
+    org: str = ORG,
+    pair: str | None = typer.Option(None, "--pair", help=PAIR_HELP + " Needed for PO."),
+) -> None:
+    """Import a TMX file, or the translations of a bilingual PO or XLIFF file."""
+    db = open_database(Settings())
+    try:
+        org_id = _org_id(db, org)
+        tm = TranslationMemory(for_database(db))
+        chosen = parse_pair(pair) if pair else None
+        if file.suffix.lower() == ".tmx":
+            added = _import_tmx(tm, org_id, file, chosen)
+        else:
+            data = file.read_bytes()
+            chosen = chosen or tm_io.file_pair(data)
+            if chosen is None:
+                raise ValidationError(f"{file.name} does not name its languages: give --pair")
+            added = {chosen: tm_io.import_bilingual(tm, org_id, data, file.name, chosen)}
+    except DragomanError as exc:
+        raise _fail(exc) from exc
+    finally:
+        db.dispose()
+    for item, count in added.items():
+        console.print(f"{item.source} -> {item.target}: {count} new entries", highlight=False)
+
+
+def _import_tmx(
+    tm: TranslationMemory, org_id: str, file: Path, pair: Pair | None
+) -> dict[Pair, int]:
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("bytes"),
+        TimeElapsedColumn(),
+    )
+    with file.open("rb") as stream, Progress(*columns, console=err_console) as progress:
+        task = progress.add_task(f"importing {file.name}", total=file.stat().st_size)
+
+        def advance(_units: int) -> None:
+            progress.update(task, completed=stream.tell())
+
+        return tm_io.import_tmx(tm, org_id, stream, pair=pair, progress=advance)
+
+
+@tm_app.command("export")
+def export_file(
+    file: Path = typer.Argument(..., dir_okay=False, help="The .tmx file to write."),
+    org: str = ORG,
+    pair: str = typer.Option(..., "--pair", help=PAIR_HELP),
+) -> None:
+    """Export one language pair of an organization's memory as TMX 1.4."""
+    db = open_database(Settings())
+    try:
+        org_id = _org_id(db, org)
+        chosen = parse_pair(pair)
+        tm = TranslationMemory(for_database(db))
+        partial = file.with_name(file.name + ".part")
+        with partial.open("wb") as out:
+            count = tm_io.export_tmx(tm, org_id, chosen, out)
+        partial.replace(file)
+    except DragomanError as exc:
+        raise _fail(exc) from exc
+    finally:
+        db.dispose()
+    console.print(f"wrote {count} entries to {file}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(tm_app, name="tm")
