@@ -25,6 +25,7 @@ from dragoman.store import migrate
 from dragoman.surfaces import languagewire
 from dragoman.surfaces.native.files import router as native_files_router
 from dragoman.surfaces.native.org_settings import router as org_settings_router
+from dragoman.surfaces.native.process import router as process_router
 from dragoman.surfaces.native.routes import router as native_router
 from dragoman.surfaces.native.webhook_payloads import NativeWebhookPayloads
 from dragoman.surfaces.native.ws import router as ws_router
@@ -108,6 +109,7 @@ def create_app(
     )
     app.include_router(native_router)
     app.include_router(native_files_router)
+    app.include_router(process_router)
     app.include_router(translateplus_router)
     app.include_router(languagewire.router)
     app.include_router(languagewire.oauth_router)

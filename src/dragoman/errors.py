@@ -73,6 +73,12 @@ class EngineUnavailableError(EngineError):
     """The engine's backend is not installed or not running."""
 
 
+class ServiceUnavailableError(DragomanError):
+    """The server cannot answer this now (an engine failed or is restarting); retry shortly."""
+
+    status_code = 503
+
+
 class PlaceholderMismatchError(DragomanError):
     """A translated unit does not carry exactly its source's placeholders."""
 

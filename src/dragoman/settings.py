@@ -103,6 +103,23 @@ class Settings(BaseSettings):
         "jobs from the database (in between it counts what it accepted itself).",
     )
 
+    # Synchronous translation (Lingo.dev's /process/localize)
+    process_concurrency_per_org: int = Field(
+        8,
+        ge=1,
+        description="Synchronous translations one organization may run at once per API process; "
+        "more wait (up to process_queue_per_org), beyond that 429 with Retry-After.",
+    )
+    process_queue_per_org: int = Field(
+        32, ge=0, description="Synchronous translations of one organization that may wait."
+    )
+    process_threads: int = Field(
+        16, ge=1, description="Threads for synchronous translation per API process (all orgs)."
+    )
+    process_max_words: int = Field(
+        10_000, ge=1, description="Most words in one synchronous translation request (413)."
+    )
+
     @model_validator(mode="after")
     def _check_blob_store(self) -> Settings:
         # Imported here: the settings module loads before any store package.

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, select
 
 from dragoman.core import aliases, oauth, orgs, purge, queries, quotas, text_checks
 from dragoman.core.engine_records import EngineRecord
+from dragoman.core.inline import InlineRequest, InlineResult, InlineService
 from dragoman.core.files import FileSubmitRequest, callback_field, prepare, submit_file
 from dragoman.core.orgs import KeyCache, Organization
 from dragoman.core.ports import Dispatch, Notify
@@ -74,6 +75,11 @@ class Core:
         self.engines = engines  # this process's live engines (pairs, option checks)
         self.usage = quotas.UsageMeter(settings, db.read)
         self.rate_limiter = quotas.RateLimiter(settings.quota_requests_per_minute)
+        self.inline = InlineService(settings, db, engines)  # synchronous /process/* work
+
+    async def translate_inline(self, org: Organization, request: InlineRequest) -> InlineResult:
+        """A small JSON object translated now, not as a job (429 past the org's limit)."""
+        return await self.inline.localize(org, request)
 
     async def authenticate(self, api_key: str | None) -> Organization:
         """The organization behind an API key (cached briefly); AuthenticationError if none."""

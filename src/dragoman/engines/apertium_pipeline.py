@@ -46,7 +46,8 @@ def _kill(procs: list[subprocess.Popen[bytes]]) -> None:
     for proc in procs:
         for stream in (proc.stdin, proc.stdout):
             if stream is not None:
-                stream.close()
+                with contextlib.suppress(OSError):  # unflushed bytes to a program that exited
+                    stream.close()
         proc.wait()
 
 

@@ -50,7 +50,7 @@ class SurfaceRoute(APIRoute):
             try:
                 return await handler(request)
             except DragomanError as exc:
-                if exc.status_code >= 500:
+                if exc.status_code >= 500 and exc.status_code != 503:  # 503 says why, to retry
                     log.exception("server error")
                     return self.render_internal()
                 return self.render_error(exc, retry_after(exc))
@@ -63,10 +63,10 @@ class SurfaceRoute(APIRoute):
 
 
 def retry_after(exc: DragomanError) -> dict[str, str] | None:
-    """A `Retry-After` header (whole seconds, at least 1) for a 429 that says when to come
+    """A `Retry-After` header (whole seconds, at least 1) for a 429 or 503 that says when to come
     back; clients such as TranslatePlus's sleep `int(Retry-After)` before retrying."""
     seconds = exc.extra.get("retry_after")
-    if exc.status_code != 429 or seconds is None:
+    if exc.status_code not in (429, 503) or seconds is None:
         return None
     return {"Retry-After": str(max(1, math.ceil(float(seconds))))}
 
