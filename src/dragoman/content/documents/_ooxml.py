@@ -117,7 +117,8 @@ def extract(tokens: list[Token]) -> Extracted:
         if isinstance(token, Text):
             weight[token.key] = weight.get(token.key, 0) + len(token.text)
             first_rpr.setdefault(token.key, token.rpr)
-    dominant_key = max(weight, key=weight.__getitem__) if weight else None
+    # The most characters; on a tie the plainest properties (a link is not the paragraph's).
+    dominant_key = max(weight, key=lambda k: (weight[k], -len(repr(k)))) if weight else None
     builder = TaggedBuilder()
     wrappers: list[tuple[Element, int]] = []
     fmt: tuple[Hashable, int] | None = None
