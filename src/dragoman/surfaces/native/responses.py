@@ -52,6 +52,9 @@ class Group(BaseModel):
     failedJobs: int
     jobs: list[GroupJob]
     createdAt: Timestamp
+    wordCount: int | None = Field(
+        None, description="Words in the source (Chinese, Japanese, Korean, Thai: characters)."
+    )
 
 
 class Progress(BaseModel):
@@ -77,6 +80,9 @@ class Job(BaseModel):
     createdAt: Timestamp
     startedAt: Timestamp | None
     completedAt: Timestamp | None
+    wordCount: int | None = Field(
+        None, description="Words in the source (Chinese, Japanese, Korean, Thai: characters)."
+    )
     format: str | None = None
     filename: str | None = None
     unitsTotal: int | None = None

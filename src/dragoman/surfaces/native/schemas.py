@@ -154,6 +154,7 @@ def render_group(group: GroupView) -> dict[str, Any]:
             for j in group.jobs
         ],
         "createdAt": iso_ms(group.created_at),
+        "wordCount": group.words_total,
     }
 
 
@@ -173,6 +174,7 @@ def render_job(job: JobView) -> dict[str, Any]:
         "createdAt": iso_ms(job.created_at),
         "startedAt": iso_ms(job.started_at),
         "completedAt": iso_ms(job.completed_at),
+        "wordCount": job.words,
         **_file_fields(job),
     }
 
