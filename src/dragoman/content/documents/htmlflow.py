@@ -260,11 +260,7 @@ def render_flow(
     out: list[str] = []
     open_now: tuple[int, ...] = ()
     for piece in pieces(tagged, pairs, empties):
-        common = 0
-        while (
-            common < min(len(open_now), len(piece.tags)) and open_now[common] == piece.tags[common]
-        ):
-            common += 1
+        common = shared_depth(open_now, piece.tags)
         for tag in reversed(open_now[common:]):
             out.append(_end_tag(source, flow.payloads[tag]))
         for tag in piece.tags[common:]:
@@ -280,6 +276,14 @@ def render_flow(
             out.append(escape_text(piece.text, xml))
     out.extend(_end_tag(source, flow.payloads[tag]) for tag in reversed(open_now))
     return "".join(out)
+
+
+def shared_depth(open_now: tuple[int, ...], tags: tuple[int, ...]) -> int:
+    """How many of the tags open now (outermost first) the next piece keeps open."""
+    common = 0
+    while common < min(len(open_now), len(tags)) and open_now[common] == tags[common]:
+        common += 1
+    return common
 
 
 def escape_text(text: str, xml: bool) -> str:

@@ -227,11 +227,7 @@ def _render(tagged: str, cue: _Cue, *, vtt: bool) -> str:
         if raw in ("\n", "\r\n"):
             line_break = raw if "".join(out).strip() else ""
             continue
-        common = 0
-        while (
-            common < min(len(open_now), len(piece.tags)) and open_now[common] == piece.tags[common]
-        ):
-            common += 1
+        common = shared_depth(open_now, piece.tags)
         out.extend(cue.closings.get(tag, "") for tag in reversed(open_now[common:]))
         if line_break and (raw or piece.text.strip()):
             out.append(line_break)
