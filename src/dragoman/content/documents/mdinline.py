@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 
+from dragoman.content.documents.htmlflow import shared_depth
 from dragoman.content.documents.inline import pieces
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dragoman.content.documents.base import DocumentCodec, Paragraph
+from dragoman.content.documents.htmlflow import shared_depth
 from dragoman.content.documents.inline import TaggedBuilder, pieces
 from dragoman.content.model import Limits
 from dragoman.errors import FileFormatError
