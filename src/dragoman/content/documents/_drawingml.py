@@ -34,7 +34,7 @@ def a(name: str) -> str:
 
 
 P, R, T, RPR, PPR, BR = a("p"), a("r"), a("t"), a("rPr"), a("pPr"), a("br")
-END_RPR = a("endParaRPr")
+END_RPR, _LINK = a("endParaRPr"), a("hlinkClick")
 _LANG_HOLDERS = (RPR, END_RPR, a("defRPr"))
 _IGNORED_ATTRS = frozenset({"lang", "altLang", "dirty", "err", "smtClean", "smtId", "noProof"})
 _NO_CHILDREN: frozenset[str] = frozenset()
@@ -51,7 +51,9 @@ class DrawingDialect:
                 rpr = child.find(RPR)
                 node = child.find(T)
                 key = properties_key(rpr, _NO_CHILDREN, _IGNORED_ATTRS)
-                out.append(Text(node.text or "" if node is not None else "", key, rpr))
+                text = node.text or "" if node is not None else ""
+                linked = rpr is not None and rpr.find(_LINK) is not None
+                out.append(Text(text, key, rpr, linked=linked))
             elif tag == END_RPR:
                 out.append(Marker(child, first=False))
             elif tag == PPR or not isinstance(tag, str):
@@ -98,9 +100,13 @@ def chart_title_paragraphs(root: Element) -> list[Element]:
 
 def set_language(root: Element, locale: str, *, add: bool) -> bool:
     """Set `lang` (and any `altLang`) of run properties to `locale`; with `add`, give every
-    run and paragraph end one. True when something changed."""
+    run (properties made where missing) and paragraph end one. True when something changed."""
     tag = language_tag(locale)
     changed = False
+    if add:
+        for run in root.iter(R):
+            if run.find(RPR) is None:
+                run.insert(0, etree.SubElement(run, RPR))
     for element in root.iter(*_LANG_HOLDERS):
         names = ["lang"] if add or element.get("lang") is not None else []
         if element.get("altLang") is not None:

@@ -32,6 +32,7 @@ class Text:
     key: Hashable
     rpr: Element | None
     wrappers: tuple[Element, ...] = ()
+    linked: bool = False  # inside a link: never the paragraph's own formatting if avoidable
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -111,14 +112,16 @@ class Extracted:
 def extract(tokens: list[Token]) -> Extracted:
     """Tagged text of a paragraph's tokens: runs of the dominant formatting untagged, other
     stretches of equal formatting one `<gN>`, containers one `<gN>`, inline elements `<xN/>`."""
-    weight: dict[Hashable, int] = {}
+    weight: dict[Hashable, tuple[int, int]] = {}  # key -> (unlinked characters, characters)
     first_rpr: dict[Hashable, Element | None] = {}
     for token in tokens:
         if isinstance(token, Text):
-            weight[token.key] = weight.get(token.key, 0) + len(token.text)
+            free, total = weight.get(token.key, (0, 0))
+            size = len(token.text)
+            weight[token.key] = (free + (0 if token.linked else size), total + size)
             first_rpr.setdefault(token.key, token.rpr)
-    # The most characters; on a tie the plainest properties (a link is not the paragraph's).
-    dominant_key = max(weight, key=lambda k: (weight[k], -len(repr(k)))) if weight else None
+    # The most characters outside links, then in all; on a tie the plainest properties.
+    dominant_key = max(weight, key=lambda k: (*weight[k], -len(repr(k)))) if weight else None
     builder = TaggedBuilder()
     wrappers: list[tuple[Element, int]] = []
     fmt: tuple[Hashable, int] | None = None

@@ -159,7 +159,7 @@ def _run(run: Element, wrappers: tuple[Element, ...], out: list[Token], state: _
     for child in run:
         tag = child.tag
         if tag == T:
-            out.append(Text(child.text or "", key, rpr, wrappers))
+            out.append(Text(child.text or "", key, rpr, wrappers, linked=bool(wrappers)))
         elif tag == RPR or tag in _DROPPED or not isinstance(tag, str):
             continue
         else:
