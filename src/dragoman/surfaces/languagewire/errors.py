@@ -39,13 +39,13 @@ _NAMES = {
 _CORE_NAME = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, _NAMES)) + r")(\[\d+\])?(?![\w])")
 
 
-class DetailBody(BaseModel):
+class LanguageWireError(BaseModel):
     """An error: `detail` says what is wrong."""
 
     detail: str = Field(description="What is wrong, in words.")
 
 
-class ValidationItem(BaseModel):
+class LanguageWireProblem(BaseModel):
     """One validation problem, as FastAPI reports it."""
 
     loc: list[str | int]
@@ -53,10 +53,10 @@ class ValidationItem(BaseModel):
     type: str
 
 
-class ValidationBody(BaseModel):
+class LanguageWireValidationError(BaseModel):
     """A 422: the problems found."""
 
-    detail: list[ValidationItem]
+    detail: list[LanguageWireProblem]
 
 
 _MEANINGS = {
@@ -74,7 +74,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for these error statuses."""
     return {
         status: {
-            "model": ValidationBody if status == 422 else DetailBody,
+            "model": LanguageWireValidationError if status == 422 else LanguageWireError,
             "description": _MEANINGS[status],
             **({"headers": _RETRY_AFTER} if status == 429 else {}),
         }
