@@ -165,3 +165,19 @@ def test_libmagic_missing_still_names_common_types(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(builtins, "__import__", no_magic)
     assert detect.describe(PDF) == ("PDF document", "application/pdf")
     assert detect.describe(b"\x01\x02") == ("data", "application/octet-stream")
+
+
+def test_a_docx_whose_main_part_has_another_name_passes_by_its_content_type() -> None:
+    source = zipfile.ZipFile(io.BytesIO(a_docx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info).replace(b"/word/document.xml", b"/word/main.xml")
+            content = content.replace(b'Target="word/document.xml"', b'Target="word/main.xml"')
+            name = info.filename.replace("word/document.xml", "word/main.xml")
+            name = name.replace("word/_rels/document.xml.rels", "word/_rels/main.xml.rels")
+            archive.writestr(name, content)
+    assert "word/document.xml" not in zipfile.ZipFile(out).namelist()
+    detect.check(DOCX, "report.docx", out.getvalue())
+    with pytest.raises(FileFormatError, match=r"is really a Word document \(DOCX\)"):
+        detect.check(XLSX, "report.xlsx", out.getvalue())

@@ -35,15 +35,28 @@ class ZipRule:
 
     label: str  # "a Word document (DOCX)"
     main_part: str | None = None
+    main_types: tuple[bytes, ...] = ()  # content types of the main part, as declared
     odf_mimetype: str | None = None
 
 
 _OOXML = "[Content_Types].xml"
 _ODF = "application/vnd.oasis.opendocument."
 ZIP_RULES: dict[str, ZipRule] = {
-    ".docx": ZipRule("a Word document (DOCX)", main_part="word/document.xml"),
-    ".pptx": ZipRule("a PowerPoint presentation (PPTX)", main_part="ppt/presentation.xml"),
-    ".xlsx": ZipRule("an Excel workbook (XLSX)", main_part="xl/workbook.xml"),
+    ".docx": ZipRule(
+        "a Word document (DOCX)",
+        main_part="word/document.xml",
+        main_types=(b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml"),
+    ),
+    ".pptx": ZipRule(
+        "a PowerPoint presentation (PPTX)",
+        main_part="ppt/presentation.xml",
+        main_types=(b"presentationml.presentation.main+xml", b"presentationml.slideshow.main+xml"),
+    ),
+    ".xlsx": ZipRule(
+        "an Excel workbook (XLSX)",
+        main_part="xl/workbook.xml",
+        main_types=(b"spreadsheetml.sheet.main+xml", b"spreadsheetml.template.main+xml"),
+    ),
     ".odt": ZipRule("an OpenDocument text (ODT)", odf_mimetype=_ODF + "text"),
     ".ods": ZipRule("an OpenDocument spreadsheet (ODS)", odf_mimetype=_ODF + "spreadsheet"),
     ".odp": ZipRule("an OpenDocument presentation (ODP)", odf_mimetype=_ODF + "presentation"),
@@ -85,10 +98,10 @@ def _check_package(rule: ZipRule, filename: str, data: bytes) -> None:
         raise _really(filename, data, rule.label)
     if not data.startswith(_ZIP):
         raise _really(filename, data, rule.label)
-    package = Package(data, what=filename)  # entry count, sizes, paths, encryption, macros
+    package = Package(data, what=f"document {filename}")  # count, sizes, paths, crypto, macros
     names = set(package.names)
     if rule.main_part is not None:
-        if _OOXML in names and rule.main_part in names:
+        if _OOXML in names and rule in _ooxml_kinds(package, names):
             package.check_prologs()
             return
     elif "mimetype" in names and package.info("mimetype").file_size <= 256:
@@ -106,10 +119,9 @@ def _check_package(rule: ZipRule, filename: str, data: bytes) -> None:
 def _package_label(package: Package, names: set[str]) -> str:
     """What a zip holds, named by its parts."""
     if _OOXML in names:
-        for extension in (".docx", ".pptx", ".xlsx"):
-            main = ZIP_RULES[extension].main_part
-            if main in names:
-                return ZIP_RULES[extension].label
+        kinds = _ooxml_kinds(package, names)
+        if kinds:
+            return kinds[0].label
         return "an Office Open XML package without a main document part"
     if "mimetype" in names and package.info("mimetype").file_size <= 256:
         found = package.read("mimetype").decode("ascii", "replace").strip()
@@ -118,6 +130,16 @@ def _package_label(package: Package, names: set[str]) -> str:
                 return rule.label
         return f"a package of type {found[:80]!r}"
     return "a plain zip archive (application/zip)"
+
+
+def _ooxml_kinds(package: Package, names: set[str]) -> list[ZipRule]:
+    """The OOXML formats a package holds the main part of: by the usual part name, else by
+    the main content type `[Content_Types].xml` declares (a main part stored elsewhere)."""
+    found = [r for r in ZIP_RULES.values() if r.main_part is not None and r.main_part in names]
+    if found or package.info(_OOXML).file_size > _HEAD:
+        return found
+    types = package.read(_OOXML)
+    return [r for r in ZIP_RULES.values() if any(t in types for t in r.main_types)]
 
 
 def _check_text(filename: str, data: bytes) -> None:

@@ -74,9 +74,9 @@ class Package:
                 )
             self.names.append(info.filename)
         _check_declared_sizes(infos, what)
-        lowered = [name.lower() for name in self.names]
-        for name in lowered:
-            if name.endswith(MACRO_PARTS[:2]) or name.startswith(MACRO_PARTS[2:]):
+        for name in self.names:
+            lowered = name.lower()
+            if lowered.endswith(MACRO_PARTS[:2]) or lowered.startswith(MACRO_PARTS[2:]):
                 raise ValidationError(
                     f"the {what} contains macros ({name}); macro-enabled documents are refused",
                     field="file",
