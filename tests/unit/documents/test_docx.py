@@ -136,8 +136,9 @@ def test_every_paragraph_rebuilt_reads_the_same(path: Path) -> None:
             assert _texts(part(rebuilt, name)) == _texts(part(original, name))
 
 
-def parse_bytes(data: bytes) -> tuple[list[Unit], object]:
+def parse_bytes(data: bytes) -> tuple[list[Unit], DocumentSkeleton]:
     extraction = codec.parse(data, source_locale="en", limits=Limits())
+    assert isinstance(extraction.skeleton, DocumentSkeleton)
     return extraction.units, extraction.skeleton
 
 
@@ -270,3 +271,64 @@ def test_newlines_tabs_spaces_and_control_characters_in_a_translation() -> None:
     out = translate(HAND, {"document:7": "Código:\t<g1>print()</g1>  dos\nveces\x07."})
     paragraph = docx.Document(io.BytesIO(out)).paragraphs[6]
     assert paragraph.text == "Código:\tprint()  dos\nveces."
+
+
+def with_body(body: str) -> bytes:
+    """The hand-made document with `body` (WordprocessingML paragraphs) as its body."""
+    source = zipfile.ZipFile(HAND)
+    xml = source.read("word/document.xml").decode()
+    start, end = xml.index("<w:body>") + len("<w:body>"), xml.index("<w:sectPr>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = (xml[:start] + body + xml[end:]).encode()
+            archive.writestr(info, data)
+    return out.getvalue()
+
+
+def run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def field(kind: str) -> str:
+    return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+
+def test_fields_across_paragraphs_and_nested_fields_keep_their_structure() -> None:
+    toc = (
+        f"<w:p>{field('begin')}<w:r><w:instrText> TOC \\o </w:instrText></w:r>{field('separate')}"
+        f'<w:hyperlink w:anchor="_Toc1">{run("Introduction to the plan")}</w:hyperlink></w:p>'
+        f"<w:p>{run('Costs and savings over time')}</w:p>"
+        f"<w:p>{run('Summary of the results')}{field('end')}</w:p>"
+        f"<w:p>{run('See ')}{field('begin')}<w:r><w:instrText> IF </w:instrText></w:r>"
+        f"{field('begin')}<w:r><w:instrText> PAGE </w:instrText></w:r>{field('separate')}"
+        f"{run('2')}{field('end')}{field('separate')}{run('two')}{field('end')}"
+        f"{run(' for more.')}</w:p>"
+    )
+    data = with_body(toc)
+    units, skeleton = parse_bytes(data)
+    by_id = {u.id: u.source for u in units}
+    assert "document:0" not in by_id  # the field's first paragraph is all field
+    assert by_id["document:1"] == "Costs and savings over time"
+    assert by_id["document:2"] == "Summary of the results<x1/>"
+    assert by_id["document:3"] == "See <x1/> for more."
+    texts = {
+        "document:1": "Costes y ahorros",
+        "document:2": "<x1/>Resumen de los resultados",
+        "document:3": "Vea<x1/>, para más.",
+    }
+    out = codec.write(skeleton.inner, texts, target_locale="es")
+    body = part(out, "word/document.xml")
+    kinds = [c.get(f"{W}fldCharType") for c in body.iter(f"{W}fldChar")]
+    toc = outer = inner = ["begin", "separate", "end"]
+    assert kinds == [*toc, outer[0], *inner, *outer[1:]]
+    paragraphs = [_texts(p)[0] for p in list(body.iter(f"{W}p"))[:4]]
+    assert paragraphs == [
+        "Introduction to the plan",
+        "Costes y ahorros",
+        "Resumen de los resultados",
+        "Vea2two, para más.",
+    ]
+    docx.Document(io.BytesIO(out))
