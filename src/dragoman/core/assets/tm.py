@@ -18,7 +18,15 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz
 
-from dragoman.core.assets.tm_index.base import ORIGIN_RANK, Entry, NewEntry, Origin, Pair, TmIndex
+from dragoman.core.assets.tm_index.base import (
+    ORIGIN_RANK,
+    Candidate,
+    Entry,
+    NewEntry,
+    Origin,
+    Pair,
+    TmIndex,
+)
 from dragoman.core.assets.tm_text import MASK, Normalised, adapt, entry_hash, normalise
 from dragoman.core.locales import normalize_locale
 from dragoman.errors import ValidationError
@@ -26,7 +34,7 @@ from dragoman.timefmt import utcnow
 
 FUZZY_FLOOR = 50
 PLACEHOLDER_PENALTY = 1
-CANDIDATES = 30
+CANDIDATES = 20
 
 
 class Band(StrEnum):
@@ -173,12 +181,17 @@ class TranslationMemory:
         if pending:
             texts = list(pending)
             found = self.index.fuzzy(org_id, pair, texts, CANDIDATES)
+            winners: dict[str, tuple[int, int]] = {}
             for text, candidates in zip(texts, found, strict=True):
-                best_entry, score = _best_fuzzy(text, candidates, fuzzy_floor)
-                if best_entry is None:
-                    continue
-                for i in pending[text]:
-                    results[i] = _fuzzy(best_entry, score, norms[i])
+                best_id, score = _best_fuzzy(text, candidates, fuzzy_floor)
+                if best_id is not None:
+                    winners[text] = (best_id, score)
+            entries = self.index.fetch(org_id, {entry_id for entry_id, _ in winners.values()})
+            for text, (entry_id, score) in winners.items():
+                winner = entries.get(entry_id)
+                if winner is not None:  # else deleted meanwhile
+                    for i in pending[text]:
+                        results[i] = _fuzzy(winner, score, norms[i])
         if touch:
             used = {m.entry_id for m in results if m is not None}
             if used:
@@ -222,14 +235,14 @@ def _exact(entry: Entry, segment: Segment, norm: Normalised, prev: int | None) -
     return Match(score, band_for(score), entry.target, entry.source, entry.id, entry.origin)
 
 
-def _best_fuzzy(text: str, candidates: list[Entry], floor: int) -> tuple[Entry | None, int]:
-    best: Entry | None = None
+def _best_fuzzy(text: str, candidates: list[Candidate], floor: int) -> tuple[int | None, int]:
+    best: int | None = None
     best_key = (floor - 1, 0, 0)
     for entry in candidates:
         score = min(99, int(fuzz.ratio(text, entry.source_norm, score_cutoff=floor)))
         key = (score, -ORIGIN_RANK[entry.origin], entry.id)
         if score >= floor and key > best_key:
-            best, best_key = entry, key
+            best, best_key = entry.id, key
     return best, best_key[0]
 
 

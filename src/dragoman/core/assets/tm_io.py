@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import lru_cache
 from typing import IO
 
 from dragoman.content.formats import registry
@@ -23,6 +24,7 @@ BATCH = 5_000
 Progress = Callable[[int], None]
 
 
+@lru_cache(maxsize=1024)
 def _same_language(tag: str, locale: str) -> bool:
     """True when a file's language tag names `locale` or its primary language."""
     tag = tag.replace("_", "-").lower()

@@ -79,33 +79,33 @@ def read(stream: IO[bytes] | str) -> Iterator[TmxUnit]:
     """Every translation unit of a TMX file, in order, holding one unit in memory at a time;
     FileFormatError (with its line) for a file that is not TMX or declares entities."""
     events = etree.iterparse(
-        stream, events=("start", "end"), resolve_entities=False, load_dtd=False,
-        no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
+        stream, events=("end",), tag=("header", "tu"), resolve_entities=False,
+        load_dtd=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
     )  # fmt: skip
     srclang = ""
-    started = False
+    checked = False
     try:
-        for event, element in events:
-            name = _local(element.tag)
-            if event == "start":
-                if not started:
-                    started = True
-                    _check_root(element)
-                continue
-            if name == "header":
-                srclang = element.get("srclang") or ""
-            elif name == "tu":
+        for _, element in events:
+            if not checked:
+                checked = True
+                _check_root(element.getroottree().getroot())
+            if element.tag == "tu":
                 yield _unit(element, srclang)
                 element.clear(keep_tail=False)
                 parent = element.getparent()
                 while element.getprevious() is not None:  # drop units already read
                     del parent[0]
+            else:
+                srclang = element.get("srclang") or ""
     except etree.XMLSyntaxError as exc:
         raise FileFormatError(
             f"the file is not well-formed TMX: {exc.msg}", line=exc.lineno
         ) from None
-    if not started:
-        raise FileFormatError("the TMX file is empty")
+    if not checked:
+        root = events.root
+        if root is None:
+            raise FileFormatError("the TMX file is empty")
+        _check_root(root)
 
 
 def _check_root(root: Any) -> None:
@@ -119,16 +119,20 @@ def _check_root(root: Any) -> None:
 
 def _unit(tu: Any, srclang: str) -> TmxUnit:
     unit = TmxUnit(tu.get("srclang") or srclang, {}, line=tu.sourceline or 0)
-    unit.created_at = _date(tu.get("creationdate"))
+    if created := tu.get("creationdate"):
+        unit.created_at = _date(created)
+    variants = unit.variants
     for child in tu:
-        name = _local(child.tag)
-        if name == "tuv":
+        tag = child.tag
+        if tag == "tuv":
             lang = child.get(XML_LANG) or child.get("lang")
-            seg = next((c for c in child if _local(c.tag) == "seg"), None)
-            if lang and seg is not None:
-                unit.variants.setdefault(lang, _seg_text(seg))
-        elif name == "prop" and child.get("type"):
-            unit.props[child.get("type")] = child.text or ""
+            for seg in child:
+                if seg.tag == "seg":
+                    if lang and lang not in variants:
+                        variants[lang] = (seg.text or "") if len(seg) == 0 else _seg_text(seg)
+                    break
+        elif tag == "prop" and (kind := child.get("type")):
+            unit.props[kind] = child.text or ""
     return unit
 
 

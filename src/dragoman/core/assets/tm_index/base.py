@@ -69,6 +69,15 @@ class Entry:
     last_used_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A fuzzy candidate: enough to score it; the winner is fetched whole."""
+
+    id: int
+    source_norm: str
+    origin: Origin
+
+
 class TmIndex(ABC):
     """Stores entries of every organization, isolated by `org_id`, and finds matches."""
 
@@ -84,8 +93,12 @@ class TmIndex(ABC):
     @abstractmethod
     def fuzzy(
         self, org_id: str, pair: Pair, queries: Sequence[str], limit: int
-    ) -> list[list[Entry]]:
-        """Up to `limit` likely-similar entries per normalised query, best first (unscored)."""
+    ) -> list[list[Candidate]]:
+        """Up to `limit` likely-similar entries per normalised query (unscored)."""
+
+    @abstractmethod
+    def fetch(self, org_id: str, ids: Iterable[int]) -> dict[int, Entry]:
+        """Entries of the organization by id (missing ones, other organizations' too, left out)."""
 
     @abstractmethod
     def search(
@@ -93,9 +106,9 @@ class TmIndex(ABC):
     ) -> list[Entry]:
         """Entries, newest first, whose source or target contains `q` (all when None)."""
 
-    @abstractmethod
     def get(self, org_id: str, entry_id: int) -> Entry | None:
         """One entry of the organization, or None (another organization's entry too)."""
+        return self.fetch(org_id, [entry_id]).get(entry_id)
 
     @abstractmethod
     def delete(self, org_id: str, ids: Iterable[int]) -> int:

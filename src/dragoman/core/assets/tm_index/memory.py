@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from dragoman.core.assets.tm_index.base import Entry, NewEntry, Pair, TmIndex
+from dragoman.core.assets.tm_index.base import Candidate, Entry, NewEntry, Pair, TmIndex
 from dragoman.core.assets.tm_index.words import WordIndex
 
 
@@ -60,12 +60,17 @@ class MemoryTmIndex(TmIndex):
 
     def fuzzy(
         self, org_id: str, pair: Pair, queries: Sequence[str], limit: int
-    ) -> list[list[Entry]]:
+    ) -> list[list[Candidate]]:
         with self._lock:
             words = self._words.get((org_id, pair))
             if words is None:
                 return [[] for _ in queries]
-            return [self._live(org_id, words.candidates(q, limit)) for q in queries]
+            found = [self._live(org_id, words.candidates(q, limit)) for q in queries]
+        return [[Candidate(e.id, e.source_norm, e.origin) for e in entries] for entries in found]
+
+    def fetch(self, org_id: str, ids: Iterable[int]) -> dict[int, Entry]:
+        with self._lock:
+            return {e.id: e for e in self._live(org_id, ids)}
 
     def search(
         self, org_id: str, pair: Pair | None, q: str | None, *, limit: int, offset: int = 0
@@ -84,11 +89,6 @@ class MemoryTmIndex(TmIndex):
                 )
             ]
         return found[offset : offset + limit]
-
-    def get(self, org_id: str, entry_id: int) -> Entry | None:
-        with self._lock:
-            found = self._live(org_id, [entry_id])
-        return found[0] if found else None
 
     def delete(self, org_id: str, ids: Iterable[int]) -> int:
         deleted = 0

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Text
 
-from dragoman.core.assets.tm_index.base import Entry, Origin, Pair
+from dragoman.core.assets.tm_index.base import Candidate, Origin, Pair
 from dragoman.core.assets.tm_index.sqlite import SqlTmIndex
 from dragoman.store.db import Database
 
@@ -24,11 +24,10 @@ _BATCH = 200
 
 _CANDIDATES = text(
     """
-    SELECT q.n, e.id, e.source, e.target, e.source_norm, e.context_key, e.prev_hash,
-           e.origin, e.created_at, e.last_used_at
+    SELECT q.n, e.id, e.source_norm, e.origin
     FROM unnest(:queries) WITH ORDINALITY AS q(text, n)
     CROSS JOIN LATERAL (
-        SELECT * FROM tm_entries
+        SELECT id, source_norm, origin FROM tm_entries
         WHERE org_id = :org AND source_locale = :source AND target_locale = :target
           AND source_norm % q.text
         ORDER BY source_norm <-> q.text
@@ -51,10 +50,10 @@ class PostgresTmIndex(SqlTmIndex):
 
     def fuzzy(
         self, org_id: str, pair: Pair, queries: Sequence[str], limit: int
-    ) -> list[list[Entry]]:
+    ) -> list[list[Candidate]]:
         if not self.has_trgm:
             return super().fuzzy(org_id, pair, queries, limit)
-        found: list[list[Entry]] = [[] for _ in queries]
+        found: list[list[Candidate]] = [[] for _ in queries]
         with self.db.read() as conn:
             conn.execute(
                 text("SELECT set_config('pg_trgm.similarity_threshold', :v, true)"),
@@ -73,17 +72,6 @@ class PostgresTmIndex(SqlTmIndex):
                 )
                 for row in rows:
                     found[start + row.n - 1].append(
-                        Entry(
-                            row.id,
-                            pair,
-                            row.source,
-                            row.target,
-                            row.source_norm,
-                            row.context_key,
-                            row.prev_hash,
-                            Origin(row.origin),
-                            row.created_at,
-                            row.last_used_at,
-                        )
+                        Candidate(row.id, row.source_norm, Origin(row.origin))
                     )
         return found

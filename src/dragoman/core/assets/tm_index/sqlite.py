@@ -10,13 +10,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
-from dragoman.core.assets.tm_index.base import Entry, NewEntry, Origin, Pair, TmIndex
+from dragoman.core.assets.tm_index.base import Candidate, Entry, NewEntry, Origin, Pair, TmIndex
 from dragoman.core.assets.tm_index.words import WordIndex
 from dragoman.store.db import Database
 from dragoman.store.tm_tables import tm_entries as t
@@ -61,44 +61,60 @@ def entry_from_row(row: Row[Any] | Any) -> Entry:
     )
 
 
+# Driver-level statements: a million-row import cannot afford SQLAlchemy's per-row work.
+_SQLITE_INSERT = (
+    "INSERT OR IGNORE INTO tm_entries (org_id, source_locale, target_locale, source_hash, "
+    "entry_hash, source_norm, source, target, context_key, prev_hash, origin, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_PG_INSERT = (
+    "INSERT INTO tm_entries (org_id, source_locale, target_locale, source_hash, "
+    "entry_hash, source_norm, source, target, context_key, prev_hash, origin, created_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+)
+
+
 def insert_entries(conn: Connection, org_id: str, pair: Pair, entries: Iterable[NewEntry]) -> int:
     """Insert entries in the caller's transaction, skipping duplicates; returns how many
     were new (so an approval can write its units in the transaction that approves them)."""
+    sqlite = conn.dialect.name == "sqlite"
     added = 0
-    batch: list[dict[str, Any]] = []
+    batch: list[tuple[Any, ...]] = []
+    source, target = pair.source, pair.target
     for new in entries:
+        created = new.created_at.astimezone(UTC)
         batch.append(
-            {
-                "org_id": org_id,
-                "source_locale": pair.source,
-                "target_locale": pair.target,
-                "source_hash": new.source_hash,
-                "entry_hash": new.entry_hash,
-                "source_norm": new.source_norm,
-                "source": new.source,
-                "target": new.target,
-                "context_key": new.context_key,
-                "prev_hash": new.prev_hash,
-                "origin": new.origin.value,
-                "created_at": new.created_at,
-            }
+            (
+                org_id,
+                source,
+                target,
+                new.source_hash,
+                new.entry_hash,
+                new.source_norm,
+                new.source,
+                new.target,
+                new.context_key,
+                new.prev_hash,
+                new.origin.value,
+                # SQLite keeps naive UTC text, as UTCDateTime writes it
+                created.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else created,
+            )
         )
         if len(batch) >= _INSERT_BATCH:
-            added += _insert(conn, batch)
+            added += _insert(conn, batch, sqlite)
             batch = []
     if batch:
-        added += _insert(conn, batch)
+        added += _insert(conn, batch, sqlite)
     return added
 
 
-def _insert(conn: Connection, batch: list[dict[str, Any]]) -> int:
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        statement = pg_insert(t).on_conflict_do_nothing().returning(t.c.id)
-        return len(conn.execute(statement, batch).all())
-    result = conn.execute(insert(t).prefix_with("OR IGNORE"), batch)
-    return result.rowcount
+def _insert(conn: Connection, batch: list[tuple[Any, ...]], sqlite: bool) -> int:
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]  # open
+    try:
+        cursor.executemany(_SQLITE_INSERT if sqlite else _PG_INSERT, batch)
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
 
 
 class SqlTmIndex(TmIndex):
@@ -131,11 +147,20 @@ class SqlTmIndex(TmIndex):
 
     def fuzzy(
         self, org_id: str, pair: Pair, queries: Sequence[str], limit: int
-    ) -> list[list[Entry]]:
+    ) -> list[list[Candidate]]:
         with self._lock:
             words = self._word_index(org_id, pair)
             ids = [words.candidates(q, limit) for q in queries]
-        rows = self.fetch(org_id, {i for found in ids for i in found})
+        wanted = sorted({i for found in ids for i in found})
+        rows: dict[int, Candidate] = {}
+        with self.db.read() as conn:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                query = select(t.c.id, t.c.source_norm, t.c.origin).where(
+                    t.c.org_id == org_id, t.c.id.in_(chunk)
+                )
+                for entry_id, norm, origin in conn.execute(query):
+                    rows[entry_id] = Candidate(entry_id, norm, Origin(origin))
         return [[rows[i] for i in found if i in rows] for found in ids]
 
     def _word_index(self, org_id: str, pair: Pair) -> WordIndex:
@@ -152,11 +177,10 @@ class SqlTmIndex(TmIndex):
                 .where(pair_filter(org_id, pair), t.c.id > words.max_id)
                 .order_by(t.c.id)
             )
-            words.add(rows.tuples())
+            words.add((r[0], r[1]) for r in rows)
         return words
 
     def fetch(self, org_id: str, ids: Iterable[int]) -> dict[int, Entry]:
-        """Entries of the organization by id (missing ones left out)."""
         wanted = sorted(ids)
         found: dict[int, Entry] = {}
         with self.db.read() as conn:
@@ -182,9 +206,6 @@ class SqlTmIndex(TmIndex):
         query = query.order_by(t.c.id.desc()).limit(limit).offset(offset)
         with self.db.read() as conn:
             return [entry_from_row(row) for row in conn.execute(query)]
-
-    def get(self, org_id: str, entry_id: int) -> Entry | None:
-        return self.fetch(org_id, [entry_id]).get(entry_id)
 
     def delete(self, org_id: str, ids: Iterable[int]) -> int:
         wanted = sorted(set(ids))
