@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -15,6 +16,7 @@ from odf.text import P
 from dragoman.content.documents import detect
 from dragoman.content.documents.text import TextCodec
 from dragoman.content.formats import registry
+from dragoman.content.model import ArtifactKind
 from dragoman.errors import FileFormatError, UnsupportedFormatError, ValidationError
 
 
@@ -181,3 +183,28 @@ def test_a_docx_whose_main_part_has_another_name_passes_by_its_content_type() ->
     detect.check(DOCX, "report.docx", out.getvalue())
     with pytest.raises(FileFormatError, match=r"is really a Word document \(DOCX\)"):
         detect.check(XLSX, "report.xlsx", out.getvalue())
+
+
+FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "formats"
+DOCUMENT_FIXTURES = sorted(
+    path
+    for folder in FIXTURES.iterdir()
+    if folder.name in registry.CODECS and registry.get(folder.name).kind is ArtifactKind.DOCUMENT
+    for path in folder.iterdir()
+)
+
+
+@pytest.mark.parametrize("path", DOCUMENT_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_document_fixture_passes_detection(path: Path) -> None:
+    assert registry.for_file(path.name, path.read_bytes()).name == path.parent.name
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in DOCUMENT_FIXTURES if p.suffix in detect.ZIP_RULES],
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_every_package_fixture_under_another_package_name_is_refused(path: Path) -> None:
+    wrong = ".odt" if path.suffix != ".odt" else ".docx"
+    with pytest.raises(FileFormatError, match=r"is really (a|an) .*; upload it with its own"):
+        registry.for_file(f"renamed{wrong}", path.read_bytes())
