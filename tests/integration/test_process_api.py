@@ -211,6 +211,17 @@ def test_errors_name_the_field_in_the_sdks_shape(
     assert error["message"] == error["error"] and words in error["message"]
 
 
+def test_lone_surrogate_is_a_422(api: Api) -> None:
+    raw = '{"sourceLocale": "en", "targetLocale": "es", "data": {"a": "bad \\ud800 text"}}'
+    reply = api.client.post(
+        "/process/localize",
+        content=raw,
+        headers={"X-API-Key": api.new_key(), "Content-Type": "application/json"},
+    )
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["field"] == "data.a"
+
+
 def test_burst_is_limited_per_organization_without_blocking_others_or_jobs(api: Api) -> None:
     """50 concurrent requests from one organization: 2 run, 3 wait, the rest get 429 with
     Retry-After; meanwhile another organization's request and a job both finish."""

@@ -17,6 +17,7 @@ from dragoman.content import langid
 from dragoman.content.formats.structured import check_shape, replace_strings
 from dragoman.content.units import TranslateFn, translate_strings
 from dragoman.core import inline_content as content
+from dragoman.core import text_checks
 from dragoman.core.engine_records import EngineRecord, default_engine, get_engine, list_engines
 from dragoman.core.locales import normalize_locale
 from dragoman.core.orgs import Organization
@@ -138,6 +139,8 @@ class InlineService:
             max_depth=self.settings.max_data_depth,
             max_strings=self.settings.max_data_strings,
         )
+        text_checks.check_tree(request.data, "data")  # NULs, lone surrogates: 422, not 500
+        text_checks.check_tree(request.reference, "reference")
         hints = content.check_hints(request.hints)
         leaves = content.Leaves.of(request.data)
         words = content.analyze(leaves.texts).words
