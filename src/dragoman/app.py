@@ -24,6 +24,7 @@ from dragoman.settings import Settings
 from dragoman.store import migrate
 from dragoman.surfaces import languagewire
 from dragoman.surfaces.native.files import router as native_files_router
+from dragoman.surfaces.native.glossaries import router as glossaries_router
 from dragoman.surfaces.native.org_settings import router as org_settings_router
 from dragoman.surfaces.native.process import router as process_router
 from dragoman.surfaces.native.routes import router as native_router
@@ -114,6 +115,7 @@ def create_app(
     app.include_router(languagewire.router)
     app.include_router(languagewire.oauth_router)
     app.include_router(org_settings_router)
+    app.include_router(glossaries_router)
     app.include_router(ws_router)
     app.add_exception_handler(HTTPException, _http_error)
 

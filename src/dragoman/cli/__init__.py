@@ -8,6 +8,7 @@ from dragoman.cli import (
     admin,
     client_commands,
     demo,
+    glossary,
     oauth_clients,
     server,
     tm,
@@ -24,5 +25,6 @@ oauth_clients.register(app)
 client_commands.register(app)
 demo.register(app)
 translate.register(app)
+glossary.register(app)
 tm.register(app)
 webhooks.register(app)

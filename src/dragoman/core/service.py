@@ -13,6 +13,7 @@ import anyio.to_thread
 from sqlalchemy import Connection, select
 
 from dragoman.core import aliases, oauth, orgs, purge, queries, quotas, text_checks
+from dragoman.core.assets.glossary_service import GlossaryService
 from dragoman.core.engine_records import EngineRecord
 from dragoman.core.inline import InlineRequest, InlineResult, InlineService
 from dragoman.core.files import FileSubmitRequest, callback_field, prepare, submit_file
@@ -76,6 +77,7 @@ class Core:
         self.usage = quotas.UsageMeter(settings, db.read)
         self.rate_limiter = quotas.RateLimiter(settings.quota_requests_per_minute)
         self.inline = InlineService(settings, db, engines)  # synchronous /process/* work
+        self.glossaries = GlossaryService(db, writer)
 
     async def translate_inline(self, org: Organization, request: InlineRequest) -> InlineResult:
         """A small JSON object translated now, not as a job (429 past the org's limit)."""

@@ -8,7 +8,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from dragoman.content.terms import Glossary
 from dragoman.core import transitions
+from dragoman.core.assets.glossary import terms_for
 from dragoman.core.files import file_limits
 from dragoman.core.transitions import ClaimedJob
 from dragoman.delivery.buses.base import EventBus
@@ -195,12 +197,20 @@ class JobRunner:
             target_locale=job.target_locale,
             hints=hints,
             origin=f"mt:{engine.name}",
+            glossary=self._glossary(job),
         )
         output = stages.assemble(source, translated, job.target_locale)
         if job.artifact_format is None:
             return _Result(output, translated.issues, progress.total, None, translated.failed)
         artifact = self._store_output(job, source, output)
         return _Result(None, translated.issues, len(units), artifact, translated.failed)
+
+    def _glossary(self, job: ClaimedJob) -> Glossary | None:
+        """The organization's terms for the job's pair (no engine takes a glossary yet, so
+        every engine gets them protected and placed)."""
+        with self.db.read() as conn:
+            terms = terms_for(conn, job.org_id, job.source_locale, job.target_locale)
+        return Glossary(terms) if terms else None
 
     def _store_output(
         self, job: ClaimedJob, source: stages.Source, data: bytes

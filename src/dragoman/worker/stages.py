@@ -22,6 +22,7 @@ from dragoman.content.formats.base import Codec
 from dragoman.content.formats.structured import StructuredCodec
 from dragoman.content.model import Extraction, Limits, Unit, UnitState
 from dragoman.content.plurals import target_forms
+from dragoman.content.terms import Glossary, translate_with
 from dragoman.content.units import Translated as TranslatedStrings
 from dragoman.content.units import TranslateFn, UnitIssue, translate_strings
 from dragoman.errors import DragomanError
@@ -110,9 +111,11 @@ def translate_units(
     target_locale: str,
     hints: Sequence[tuple[str, ...]] | None = None,
     origin: str = "mt",
+    glossary: Glossary | None = None,
 ) -> Translated:
     """Every translatable unit's target (plural units get the target's CLDR categories),
-    through the placeholder-safe `translate_strings`; units are copied, never changed."""
+    through the placeholder-safe `translate_strings` with the glossary's terms protected and
+    placed; units are copied, never changed."""
     texts: list[str] = []
     # Which unit (and plural category) each text is for; an array and a sparse dict rather
     # than a tuple per text: a 300,000-unit file would spend 20 MB on the tuples alone.
@@ -130,7 +133,13 @@ def translate_units(
             texts.append(unit.source)
             owners.append(index)
     slot_hints = [hints[i] for i in owners] if hints is not None else None
-    result = _translate_in_slices(texts, translate, source_locale, target_locale, slot_hints)
+    result, term_issues = translate_with(
+        glossary,
+        texts,
+        lambda sent: _translate_in_slices(
+            sent, translate, source_locale, target_locale, slot_hints
+        ),
+    )
     out = list(units)
     plural_targets: dict[int, dict[str, str]] = {}
     for position, (index, translated) in enumerate(zip(owners, result.texts, strict=True)):
@@ -152,6 +161,11 @@ def translate_units(
         failed.add(index)
         path = units[index].id if form is None else f"{units[index].id}[{form}]"
         issues.append({"path": path, "source": issue.source, "message": issue.message})
+    for term_issue in term_issues:  # the unit was translated: reported, not failed
+        index, form = owners[term_issue.index], categories.get(term_issue.index)
+        path = units[index].id if form is None else f"{units[index].id}[{form}]"
+        issues.append({"path": path, "source": term_issue.source,
+                       "message": term_issue.message, "term": term_issue.term.source})  # fmt: skip
     return Translated(out, issues, len(failed))
 
 
