@@ -136,6 +136,13 @@ class Settings(BaseSettings):
         return self
 
     apertium_path: str = Field("apertium", description="The apertium command.")
+    apertium_pipelines_per_mode: int = Field(
+        2,
+        ge=1,
+        le=16,
+        description="Warm Apertium pipelines per language pair and process: concurrent "
+        "requests on one pair run side by side (each pipeline is a few processes, ~30 MB).",
+    )
     apertium_modes_dir: Path | None = Field(
         None, description="Where Apertium's .mode files are; found from the package by default."
     )

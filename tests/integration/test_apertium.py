@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,7 +140,7 @@ def test_lower_case_fragment_stays_lower_case(engine: ApertiumEngine) -> None:
 
 def test_killed_pipeline_restarts_transparently(engine: ApertiumEngine) -> None:
     first = engine.translate_batch(segments(UI_STRINGS), "en", "es")
-    pipeline = engine._pipelines["eng-spa"]
+    pipeline = engine._pipelines["eng-spa"][0]
     os.kill(pipeline.pids[len(pipeline.pids) // 2], signal.SIGKILL)
     assert engine.translate_batch(segments(UI_STRINGS), "en", "es") == first
     os.kill(pipeline.pids[0], signal.SIGKILL)
@@ -151,9 +152,9 @@ def test_hung_pipeline_fails_clearly(engine: ApertiumEngine) -> None:
     stuck = ApertiumEngine(ApertiumOptions(timeout_seconds=0.5))
     try:
         stuck.translate_batch(segments(["Hello"]), "en", "es")
-        for pid in stuck._pipelines["eng-spa"].pids:
+        for pid in stuck._pipelines["eng-spa"][0].pids:
             os.kill(pid, signal.SIGSTOP)  # frozen, not dead: only the timeout can tell
-        stuck._pipelines["eng-spa"].commands = [["sleep", "30"]]  # the restart hangs too
+        stuck._pipelines["eng-spa"][0].commands = [["sleep", "30"]]  # the restart hangs too
         with pytest.raises(EngineError, match="failed twice"):
             stuck.translate_batch(segments(["Hello"]), "en", "es")
     finally:
@@ -162,19 +163,38 @@ def test_hung_pipeline_fails_clearly(engine: ApertiumEngine) -> None:
 
 def test_no_process_per_string(engine: ApertiumEngine) -> None:
     engine.translate_batch(segments(UI_STRINGS), "en", "es")
-    pids = set(engine._pipelines["eng-spa"].pids)
+    pids = set(engine._pipelines["eng-spa"][0].pids)
     before = child_pids(engine)
     assert pids <= before
     for n in range(100):
         engine.translate_batch(segments([f"{text} {n}" for text in UI_STRINGS]), "en", "es")
-    assert set(engine._pipelines["eng-spa"].pids) == pids
+    assert set(engine._pipelines["eng-spa"][0].pids) == pids
     assert child_pids(engine) == before
 
 
 def test_close_ends_every_process(engine: ApertiumEngine) -> None:
     engine.translate_batch(segments(UI_STRINGS), "en", "es")
     engine.translate_batch(segments(UI_STRINGS), "es", "en")
-    pids = [pid for p in engine._pipelines.values() for pid in p.pids]
+    pids = [pid for pool in engine._pipelines.values() for p in pool for pid in p.pids]
     assert len(engine._pipelines) == 2
     engine.close()
     assert not set(pids) & child_pids(engine)
+
+
+def test_concurrent_calls_on_one_pair_run_on_separate_pipelines(engine: ApertiumEngine) -> None:
+    barrier = threading.Barrier(3)
+    results: list[list[str]] = []
+
+    def call() -> None:
+        barrier.wait()
+        results.append(engine.translate_batch(segments(UI_STRINGS), "en", "es"))
+
+    threads = [threading.Thread(target=call) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 3 and results[0] == results[1] == results[2]
+    pool = engine._pipelines["eng-spa"]
+    assert 1 <= len(pool) <= engine.pipelines_per_mode == 2  # never more than the setting
+    assert all(not p.lock.locked() for p in pool)  # every pipeline handed back

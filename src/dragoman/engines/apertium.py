@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,6 +50,7 @@ class ApertiumEngine(Engine):
         *,
         apertium_path: str = "apertium",
         modes_dir: Path | None = None,
+        pipelines_per_mode: int = 2,
         **settings: Any,
     ) -> None:
         super().__init__(options)
@@ -56,13 +58,20 @@ class ApertiumEngine(Engine):
         self.apertium_path = apertium_path
         self.modes_dir = find_modes_dir(apertium_path, modes_dir)
         self._lock = threading.Lock()
-        self._pipelines: dict[str, ApertiumPipeline] = {}
+        # Warm pipelines per mode: concurrent calls on one pair (jobs, /process requests) run
+        # side by side on the machine's cores instead of queueing behind one pipeline.
+        self.pipelines_per_mode = max(1, pipelines_per_mode)
+        self._pipelines: dict[str, list[ApertiumPipeline]] = {}
+        self._turn = itertools.count()
         self._directions: list[Direction] | None = None
 
     @classmethod
     def from_settings(cls, options: EngineOptions, settings: Settings) -> ApertiumEngine:
         return cls(
-            options, apertium_path=settings.apertium_path, modes_dir=settings.apertium_modes_dir
+            options,
+            apertium_path=settings.apertium_path,
+            modes_dir=settings.apertium_modes_dir,
+            pipelines_per_mode=settings.apertium_pipelines_per_mode,
         )
 
     def with_options(self, options: EngineOptions) -> ApertiumEngine:
@@ -119,10 +128,10 @@ class ApertiumEngine(Engine):
         return results
 
     def _run(self, mode: str, cores: list[str]) -> list[str]:
-        pipeline = self._pipeline(mode)
         payload = stream.encode_batch(cores)
         timeout = self.config.timeout_seconds  # this engine's, though the pipeline is shared
-        with pipeline.lock:
+        pipeline = self._take(mode)
+        try:
             try:
                 output = pipeline.run(payload, stream.BOUNDARY, len(cores), timeout)
             except PipelineFailedError:
@@ -130,6 +139,8 @@ class ApertiumEngine(Engine):
                     output = pipeline.run(payload, stream.BOUNDARY, len(cores), timeout)
                 except PipelineFailedError as exc:
                     raise EngineError(f"{exc}; it failed twice in a row, giving up") from exc
+        finally:
+            pipeline.lock.release()
         translated = stream.decode_output(output.decode("utf-8", "replace"))
         if len(translated) != len(cores):
             raise EngineError(
@@ -137,20 +148,29 @@ class ApertiumEngine(Engine):
             )
         return translated
 
-    def _pipeline(self, mode: str) -> ApertiumPipeline:
+    def _take(self, mode: str) -> ApertiumPipeline:
+        """A pipeline of `mode` with its lock held: an idle one, else a new one while the
+        mode has fewer than `pipelines_per_mode`, else the next in turn (waiting for it)."""
         with self._lock:
-            if mode not in self._pipelines:
+            pool = self._pipelines.setdefault(mode, [])
+            for pipeline in pool:
+                if pipeline.lock.acquire(blocking=False):
+                    return pipeline
+            if len(pool) < self.pipelines_per_mode:
                 if self.modes_dir is None:
                     raise EngineUnavailableError(self.missing_pair_hint("en", "es"))
                 commands = mode_commands(
                     self.modes_dir / f"{mode}.mode", mark_unknown=self.config.mark_unknown
                 )
-                self._pipelines[mode] = ApertiumPipeline(
-                    mode, commands, self.config.timeout_seconds
-                )
-            return self._pipelines[mode]
+                pipeline = ApertiumPipeline(mode, commands, self.config.timeout_seconds)
+                pipeline.lock.acquire()
+                pool.append(pipeline)
+                return pipeline
+            chosen = pool[next(self._turn) % len(pool)]
+        chosen.lock.acquire()
+        return chosen
 
     def close(self) -> None:
         with self._lock:
-            pipelines, self._pipelines = list(self._pipelines.values()), {}
-        terminate_all(pipelines)
+            pools, self._pipelines = list(self._pipelines.values()), {}
+        terminate_all([pipeline for pool in pools for pipeline in pool])
