@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -63,6 +64,8 @@ organizations = Table(
     Column("name", String(200), nullable=False, unique=True),
     Column("default_callback_url", Text),
     Column("created_at", UTCDateTime, nullable=False),
+    # Completed jobs' machine output goes to the TM only when the organization says so.
+    Column("tm_store_machine", Boolean, nullable=False, server_default=false()),
 )
 
 api_keys = Table(
@@ -208,6 +211,7 @@ jobs = Table(
     Column("units_failed", Integer, nullable=False, server_default="0"),
     Column("error_code", String(40)),  # a machine-readable reason (MAX_WORDS_EXCEEDED)
     Column("error_data", JSON),  # its details ({"maxAllowedWords": ..., "words": ...})
+    Column("metrics", JSON),  # what the run measured: {"tm": {"units": n, "matches": {...}}}
     # Keyset pagination, newest first, per organization, with and without filters.
     Index("ix_jobs_org_created", "org_id", "created_at", "id"),
     Index("ix_jobs_org_status_created", "org_id", "status", "created_at", "id"),
