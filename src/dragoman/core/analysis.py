@@ -17,7 +17,8 @@ a plural unit is a segment of its own). A segment falls in the first band that a
 Words follow `content.words.count_words` (CJK and Thai by character); characters exclude
 whitespace, placeholders and tags; `white_spaces` counts the whitespace characters. Machine
 translation covers what the pipeline would send to an engine: the fuzzy and no-match bands
-(101% and 100% matches are applied from the TM, repetitions reuse the first occurrence).
+but for 99% matches that differ only in placeholders (the TM stage applies 101%, 100% and
+those, adapted; repetitions reuse the first occurrence's translation).
 """
 
 from __future__ import annotations
@@ -106,10 +107,11 @@ class Analysis:
 
 @dataclass(frozen=True, slots=True)
 class Piece:
-    """One segment to analyse: its source, TM context and reader text's counts."""
+    """One segment to analyse: its source, its TM segment (None: never looked up) and its
+    reader text's counts."""
 
     source: str
-    key: str | None
+    segment: Segment | None
     counts: Counts
 
 
@@ -121,17 +123,26 @@ def measure(text: str) -> Counts:
 
 
 def pieces(units: Sequence[Unit], *, tagged: bool = False) -> Iterator[Piece]:
-    """The segments of translatable units in order; `tagged`: documents' tagged text."""
+    """The segments of translatable units in order; `tagged`: documents' tagged text.
+
+    TM segments are those the pipeline looks up (worker/tm_stage.py): key = unit id,
+    previous = the previous translatable unit's source. Each form of a plural unit is a
+    segment of its own that the TM never serves (an entry holds one form)."""
+    previous: str | None = None
     for unit in units:
         if not unit.translatable:
             continue
-        forms = list(unit.plural.items()) if unit.plural else [("", unit.source)]
-        for category, source in forms:
-            reader = plain(source) if tagged else source
-            if not is_translatable(reader):
-                continue
-            key = f"{unit.id}:{category}" if category else unit.id
-            yield Piece(source, key, measure(reader))
+        if unit.plural:
+            for source in unit.plural.values():
+                reader = plain(source) if tagged else source
+                if is_translatable(reader):
+                    yield Piece(source, None, measure(reader))
+        else:
+            reader = plain(unit.source) if tagged else unit.source
+            if is_translatable(reader):
+                segment = Segment(unit.source, key=unit.id, previous=previous)
+                yield Piece(unit.source, segment, measure(reader))
+        previous = unit.source
 
 
 def band_of(match: Match | None, repeated: bool) -> str:
@@ -154,22 +165,26 @@ def analyse(
 ) -> Analysis:
     """Band counts of `units` for one target: one TM look-up (read-only) with every segment."""
     segments = list(pieces(units, tagged=tagged))
-    matches: list[Match | None] = [None] * len(segments)
-    if tm is not None and segments:
-        looked_up = [
-            Segment(p.source, key=p.key, previous=segments[i - 1].source if i else None)
-            for i, p in enumerate(segments)
-        ]
+    looked_up = [p.segment for p in segments if p.segment is not None]
+    found: list[Match | None] = []
+    if tm is not None and looked_up:
         pair = pair_of(source_locale, target_locale)
-        matches = tm.lookup(org_id, pair, looked_up, touch=False)
+        found = tm.lookup(org_id, pair, looked_up, touch=False)
+    matches = iter(found)
     analysis = Analysis()
     seen: set[str] = set()
-    for piece, match in zip(segments, matches, strict=True):
+    for piece in segments:
+        match = next(matches, None) if piece.segment is not None else None
         norm = normalise(piece.source).text
         band = band_of(match, norm in seen)
         seen.add(norm)
         analysis.bands[band].add(piece.counts)
         analysis.total.add(piece.counts)
-        if band in MACHINE_BANDS:
+        if band in MACHINE_BANDS and not _adapted(match):
             analysis.machine_translatable.add(piece.counts)
     return analysis
+
+
+def _adapted(match: Match | None) -> bool:
+    """An exact match but for its placeholders, which the TM stage applies (adapted)."""
+    return match is not None and match.placeholders_differ and match.score >= 99
