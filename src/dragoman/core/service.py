@@ -15,8 +15,9 @@ from sqlalchemy import Connection, select
 from dragoman.core import aliases, oauth, orgs, purge, queries, quotas, text_checks
 from dragoman.core.assets.glossary_service import GlossaryService
 from dragoman.core.engine_records import EngineRecord
-from dragoman.core.inline import InlineRequest, InlineResult, InlineService
+from dragoman.core.estimates import Estimate, EstimateRequest, EstimateService
 from dragoman.core.files import FileSubmitRequest, callback_field, prepare, submit_file
+from dragoman.core.inline import InlineRequest, InlineResult, InlineService
 from dragoman.core.orgs import KeyCache, Organization
 from dragoman.core.ports import Dispatch, Notify
 from dragoman.core.status import JobStatus
@@ -78,10 +79,15 @@ class Core:
         self.rate_limiter = quotas.RateLimiter(settings.quota_requests_per_minute)
         self.inline = InlineService(settings, db, engines)  # synchronous /process/* work
         self.glossaries = GlossaryService(db, writer)
+        self.estimates = EstimateService(settings, db, engines)  # analysis and price, no job
 
     async def translate_inline(self, org: Organization, request: InlineRequest) -> InlineResult:
         """A small JSON object translated now, not as a job (429 past the org's limit)."""
         return await self.inline.localize(org, request)
+
+    async def estimate(self, org: Organization, request: EstimateRequest) -> Estimate:
+        """The analysis and price of a request per target locale, before submitting it."""
+        return await anyio.to_thread.run_sync(self.estimates.estimate, org, request)
 
     async def authenticate(self, api_key: str | None) -> Organization:
         """The organization behind an API key (cached briefly); AuthenticationError if none."""
