@@ -268,3 +268,21 @@ def test_well_formed_xml_parses_and_broken_xml_is_a_format_error() -> None:
     assert parse_xml(XML).findtext("p") == "Hello"
     with pytest.raises(FileFormatError, match="well-formed"):
         parse_xml(b"<doc><p></doc>", "word/document.xml")
+
+
+def test_inflated_size_counts_the_xml_a_package_holds_not_its_length() -> None:
+    """Submission parses an upload in a child process by this size: a small .docx can hold
+    a lot of XML (images are not parsed, so they do not count)."""
+    import io
+    import zipfile
+
+    xml = b"<w:p><w:r><w:t>Same words again.</w:t></w:r></w:p>" * 100_000
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", xml)
+        archive.writestr("word/media/image1.png", b"\x89PNG" + b"\x00" * 500_000)
+    data = out.getvalue()
+    assert len(data) < 200_000
+    assert packages.inflated_size(data) == len(xml)
+    assert packages.inflated_size(b"plain text") == len(b"plain text")
+    assert packages.inflated_size(b"PK\x03\x04 broken") == len(b"PK\x03\x04 broken")

@@ -156,6 +156,25 @@ class Package:
         return write_package(self.data, self.infos, replaced)
 
 
+def inflated_size(data: bytes) -> int:
+    """What parsing `data` really takes on: for a zip package, the inflated size its
+    directory declares (of entries that will be parsed: XML, not images); else its length.
+    Cheap (no entry is inflated); a bad or hostile directory counts as its length, and
+    `Package` refuses it later with the reason."""
+    if not data.startswith(b"PK\x03\x04"):
+        return len(data)
+    try:
+        _check_entry_count(data, "document")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parsed = (i.file_size for i in archive.infolist() if i.filename.endswith(_PARSED))
+            return max(len(data), sum(parsed))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, PayloadTooLargeError):
+        return len(data)
+
+
+_PARSED = (".xml", ".rels")
+
+
 def _check_entry_count(data: bytes, what: str) -> None:
     """The entry count the end record declares, checked before the central directory is
     read (reading a million-entry directory would itself cost seconds and memory)."""

@@ -8,6 +8,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+from dragoman.content.documents.packages import inflated_size
 from dragoman.content.formats import registry
 from dragoman.content.model import Limits
 from dragoman.content.words import count_all
@@ -38,8 +39,9 @@ def survey_isolated(
     codec_name: str, data: bytes, source_locale: str, limits: Limits, *, in_child_above: int
 ) -> Survey:
     """`survey`, run in a fresh child process when `data` is larger than `in_child_above`
-    bytes; the child's errors come back as the same 4xx errors."""
-    if len(data) <= in_child_above:
+    bytes (for a document package, when the XML it inflates to is: a 1 MiB .docx can hold
+    100 MB of XML); the child's errors come back as the same 4xx errors."""
+    if inflated_size(data) <= in_child_above:
         return survey(codec_name, data, source_locale, limits)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
