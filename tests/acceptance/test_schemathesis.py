@@ -39,6 +39,10 @@ CALLBACK_OPERATIONS = (
     "|POST /v2/i18n/jobs|POST /v2/translate/i18n)$"
 )
 ACCEPTED = ["2xx", "400", "401", "403", "404", "409", "429"]
+# Glossary routes: the pair in the path must be two known BCP-47 tags, a term's target is
+# required unless it is do-not-translate, and an upload must be a readable CSV or TBX file;
+# the document states these in words, so a 422 is accepted in every phase.
+GLOSSARY_OPERATIONS = "^[A-Z]+ /glossaries/"
 
 pytestmark = pytest.mark.slow
 
@@ -57,6 +61,9 @@ checks.positive_data_acceptance.expected-statuses = {json.dumps(ACCEPTED)}
 phases.coverage.checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, "422"])}
 phases.examples.checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, "422"])}
 
+[[operations]]
+include-name-regex = "{GLOSSARY_OPERATIONS}"
+checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, "422"])}
 """
 
 

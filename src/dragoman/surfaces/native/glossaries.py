@@ -31,7 +31,11 @@ _FIELDS = {
     "target_locale": "pair",
 }
 PairParam = Annotated[
-    str, Path(description="Language pair SOURCE-TARGET, e.g. `en-es` or `en:pt-BR`.")
+    str,
+    Path(
+        description="Language pair SOURCE-TARGET of BCP-47 tags, e.g. `en-es` or `en:pt-BR`.",
+        pattern=r"^[A-Za-z]{2,3}(?:[-_:>/][A-Za-z0-9]{1,8})+$",
+    ),
 ]
 
 
@@ -99,7 +103,7 @@ async def list_terms(
     )
 
 
-@router.post("/glossaries/{pair}/terms", status_code=201, responses=error_responses(409))
+@router.post("/glossaries/{pair}/terms", status_code=201, responses=error_responses(400, 409))
 async def add_term(pair: PairParam, body: TermBody, org: OrgDep, core: CoreDep) -> JSONResponse:
     """Add a term (409 when the pair already has this source term)."""
     entry = TermInput(
