@@ -23,6 +23,7 @@ from dragoman.services import Services
 from dragoman.settings import Settings
 from dragoman.store import migrate
 from dragoman.surfaces import languagewire
+from dragoman.surfaces.native.estimate import router as estimate_router
 from dragoman.surfaces.native.files import router as native_files_router
 from dragoman.surfaces.native.glossaries import router as glossaries_router
 from dragoman.surfaces.native.org_settings import router as org_settings_router
@@ -105,11 +106,13 @@ def create_app(
         max_bytes=settings.max_request_bytes,
         rules=[
             BodyRule("/jobs/localization/files", upload),
+            BodyRule("/jobs/estimate/files", upload),
             BodyRule("/v2/", upload, detail_body),  # TranslatePlus and LanguageWire uploads
         ],
     )
     app.include_router(native_router)
     app.include_router(native_files_router)
+    app.include_router(estimate_router)
     app.include_router(process_router)
     app.include_router(translateplus_router)
     app.include_router(languagewire.router)

@@ -118,6 +118,8 @@ def read_source(request: EstimateRequest, settings: Settings) -> Source:
             file, source_locale="en" if locale.lower() == AUTO else locale, limits=limits
         ).units
     texts = [u.source for u in units if u.translatable]
+    if filename is not None and not texts:
+        raise ValidationError(f"{filename} has nothing to translate", field="file")
     return Source(codec.name, codec.kind, units, _source_locale(request, texts), filename)
 
 
