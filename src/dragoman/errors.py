@@ -129,3 +129,15 @@ class InvalidTokenError(AuthenticationError):
 
 class UnsupportedGrantTypeError(BadRequestError):
     """This server grants tokens for `client_credentials` only."""
+
+
+class InsufficientCreditsError(DragomanError):
+    """The organization's balance does not cover this order."""
+
+    status_code = 402
+
+
+class ForbiddenError(DragomanError):
+    """The caller may not act on this resource (a job another translator holds)."""
+
+    status_code = 403
