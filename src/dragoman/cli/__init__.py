@@ -8,8 +8,10 @@ from dragoman.cli import (
     admin,
     client_commands,
     demo,
+    estimate,
     glossary,
     oauth_clients,
+    rates,
     server,
     tm,
     translate,
@@ -27,4 +29,6 @@ demo.register(app)
 translate.register(app)
 glossary.register(app)
 tm.register(app)
+rates.register(app)
+estimate.register(app)
 webhooks.register(app)

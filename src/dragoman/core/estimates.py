@@ -25,7 +25,7 @@ from dragoman.core.assets.tm import TranslationMemory
 from dragoman.core.assets.tm_index import for_database
 from dragoman.core.locales import normalize_locale
 from dragoman.core.orgs import Organization
-from dragoman.core.quotes import Price, RateCard, price
+from dragoman.core.quotes import DEFAULT_CARD, Price, RateCard, price
 from dragoman.core.rate_cards import rate_card_for, service_level_of
 from dragoman.core.submission import resolve_engine
 from dragoman.errors import PayloadTooLargeError, ValidationError
@@ -162,17 +162,22 @@ def analyse_request(
     request: EstimateRequest,
     *,
     settings: Settings,
-    db: Database,
+    db: Database | None,
     tm: TranslationMemory | None,
     org_id: str,
     supports: Supports | None = None,
 ) -> Estimate:
-    """Parse, analyse per target with one TM look-up each, and price with the org's cards."""
+    """Parse, analyse per target with one TM look-up each, and price with the org's cards
+    (without a database, DEFAULT_CARD)."""
     level = service_level_of(request.service_level)
     source = read_source(request, settings)
     targets = target_locales(source.source_locale, request.target_locales, settings)
-    with db.read() as conn:
-        cards = {t: rate_card_for(conn, org_id, level, (source.source_locale, t)) for t in targets}
+    cards = dict.fromkeys(targets, DEFAULT_CARD)
+    if db is not None:
+        with db.read() as conn:
+            cards = {
+                t: rate_card_for(conn, org_id, level, (source.source_locale, t)) for t in targets
+            }
     out = []
     for target in targets:
         analysis = analyse(
