@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     sweep_interval_seconds: float = Field(
         5.0, gt=0, description="How often the sweeper looks for stale work."
     )
+    review_auto_approve_hours: float = Field(
+        72.0,
+        gt=0,
+        description="A delivered human job awaiting review is approved after this many hours.",
+    )
     requeue_after_seconds: float = Field(
         60.0, gt=0, description="A queued job untouched this long is dispatched again."
     )

@@ -20,6 +20,7 @@ from dragoman.core.files import FileSubmitRequest, callback_field, prepare, subm
 from dragoman.core.inline import InlineRequest, InlineResult, InlineService
 from dragoman.core.orgs import KeyCache, Organization
 from dragoman.core.ports import Dispatch, Notify
+from dragoman.core.review_service import ReviewService
 from dragoman.core.status import JobStatus
 from dragoman.core.submission import (
     SubmitRequest,
@@ -79,6 +80,7 @@ class Core:
         self.rate_limiter = quotas.RateLimiter(settings.quota_requests_per_minute)
         self.inline = InlineService(settings, db, engines)  # synchronous /process/* work
         self.glossaries = GlossaryService(db, writer)
+        self.review = ReviewService(settings, db, writer, blobs, bus)  # human work
         self.estimates = EstimateService(settings, db, engines)  # analysis and price, no job
 
     async def translate_inline(self, org: Organization, request: InlineRequest) -> InlineResult:

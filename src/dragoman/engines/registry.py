@@ -16,6 +16,7 @@ import pydantic
 
 from dragoman.engines.apertium import ApertiumEngine
 from dragoman.engines.base import Engine, EngineOptions, LanguagePair, Segment
+from dragoman.engines.human import HumanEngine
 from dragoman.engines.identity import IdentityEngine
 from dragoman.engines.pseudo import PseudoEngine
 from dragoman.errors import ValidationError
@@ -27,6 +28,7 @@ PROVIDERS: dict[str, type[Engine]] = {
     ApertiumEngine.name: ApertiumEngine,
     PseudoEngine.name: PseudoEngine,
     IdentityEngine.name: IdentityEngine,
+    HumanEngine.name: HumanEngine,
 }
 
 

@@ -15,6 +15,7 @@ from dragoman.core.files import file_limits
 from dragoman.core.transitions import ClaimedJob
 from dragoman.delivery.buses.base import EventBus
 from dragoman.engines.base import Engine, Segment
+from dragoman.engines.human import HumanEngine
 from dragoman.engines.registry import EnginePool
 from dragoman.errors import DragomanError, EngineError, UnsupportedLanguagePairError
 from dragoman.ids import new_id
@@ -22,7 +23,7 @@ from dragoman.settings import Settings
 from dragoman.store.blobs.base import BlobStore
 from dragoman.store.db import Database
 from dragoman.timefmt import utcnow
-from dragoman.worker import memory, stages
+from dragoman.worker import human, memory, stages
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 0.5
@@ -88,6 +89,9 @@ class JobRunner:
     def _run_claimed(self, job: ClaimedJob) -> None:
         try:
             engine = self.engines.get(job.provider, job.engine_options)
+            if job.provider == HumanEngine.name:  # people translate; a machine drafts
+                human.prepare(self, job)
+                return
             if not engine.supports(job.source_locale, job.target_locale):
                 raise UnsupportedLanguagePairError(
                     f"no engine of this organization translates {job.source_locale} -> "

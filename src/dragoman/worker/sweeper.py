@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy import Select, and_, or_, select, update
 
+from dragoman.core.review_sweep import approve_due
+from dragoman.core.states import LEASED
 from dragoman.core.status import JobStatus
 from dragoman.settings import Settings
 from dragoman.store.blobs.base import BlobStore
@@ -82,6 +84,10 @@ class Sweeper:
                 first = False
             except Exception:  # a database hiccup must not end sweeping
                 log.exception("sweep failed")
+            try:
+                approve_due(self.db)  # human jobs whose review time is up (a column: restart-safe)
+            except Exception:  # retried on the next sweep
+                log.exception("auto-approval failed")
             self._stop.wait(self.settings.sweep_interval_seconds)
 
     def stop(self) -> None:
@@ -107,11 +113,12 @@ def due_jobs(
     """
     if not isinstance(cutoff, datetime):
         cutoff = now - timedelta(seconds=cutoff)
-    queued = jobs.c.status == JobStatus.QUEUED
+    # Waiting: queued for translation, or created and waiting for analysis (quote-first).
+    queued = jobs.c.status.in_([JobStatus.CREATED, JobStatus.QUEUED])
     if not everything_queued:
         queued = and_(queued, or_(jobs.c.dispatched_at.is_(None), jobs.c.dispatched_at < cutoff))
     expired = and_(
-        jobs.c.status == JobStatus.TRANSLATING,
+        jobs.c.status.in_(sorted(LEASED)),  # translating, or analyzing
         jobs.c.lease_expires_at < now,
         or_(
             jobs.c.dispatched_at.is_(None),
