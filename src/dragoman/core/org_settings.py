@@ -1,4 +1,5 @@
-"""Organization settings a client may change: the default callback URL."""
+"""Organization settings a client may change: the default callback URL, and whether
+machine output is stored in the translation memory."""
 
 from __future__ import annotations
 
@@ -32,6 +33,21 @@ def set_default_callback_url(conn: Connection, org_id: str, url: str | None) -> 
     if url is not None:
         outbox.enable_url(conn, org_id, url)
     return get_org(conn, org_id)
+
+
+def tm_store_machine(conn: Connection, org_id: str) -> bool:
+    """Whether completed jobs' machine output goes to the organization's TM (off unless set)."""
+    value = conn.execute(
+        select(organizations.c.tm_store_machine).where(organizations.c.id == org_id)
+    ).scalar()
+    return bool(value)
+
+
+def set_tm_store_machine(conn: Connection, org_id: str, value: bool) -> None:
+    """Turn storing machine output in the TM on or off."""
+    conn.execute(
+        update(organizations).where(organizations.c.id == org_id).values(tm_store_machine=value)
+    )
 
 
 def issue_ws_token(conn: Connection, org_id: str, lifetime: timedelta) -> str:

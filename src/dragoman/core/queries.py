@@ -48,6 +48,7 @@ class JobView:
     error_code: str | None = None  # machine-readable failure reason (MAX_WORDS_EXCEEDED)
     error_data: dict[str, Any] | None = None
     words: int | None = None  # words in the group's source (CJK and Thai: characters)
+    metrics: dict[str, Any] | None = None  # what the run measured (units from the TM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,7 @@ def _view(
         row.error_code,
         row.error_data,
         words if words is not None else getattr(row, "words_total", None),
+        getattr(row, "metrics", None),
     )
 
 
@@ -253,6 +255,7 @@ def get_job(conn: Connection, org_id: str, job_id: str) -> JobView:
             jobs.c.issues,
             jobs.c.expired_at,
             jobs.c.units_failed,
+            jobs.c.metrics,
             artifacts.c.filename,
             artifacts.c.size,
             job_groups.c.artifact_format,

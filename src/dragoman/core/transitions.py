@@ -172,6 +172,7 @@ def complete(
     *,
     artifact: dict[str, Any] | None = None,
     units_failed: int = 0,
+    metrics: dict[str, Any] | None = None,
 ) -> bool:
     """Store the output (a JSON object inline, or a file's artifact row whose bytes are
     already in the blob store) and mark the job completed, if `owner` still holds the lease."""
@@ -181,6 +182,8 @@ def complete(
         "units_total": total,
         "units_failed": units_failed,
     }
+    if metrics is not None:
+        values["metrics"] = metrics
     if artifact is None:
         values["output"] = json.dumps(output, ensure_ascii=False)
     else:

@@ -115,14 +115,15 @@ def translate_units(
 ) -> Translated:
     """Every translatable unit's target (plural units get the target's CLDR categories),
     through the placeholder-safe `translate_strings` with the glossary's terms protected and
-    placed; units are copied, never changed."""
+    placed; units are copied, never changed. Units already given a target (state other
+    than NEW: from the TM) are kept as they are."""
     texts: list[str] = []
     # Which unit (and plural category) each text is for; an array and a sparse dict rather
     # than a tuple per text: a 300,000-unit file would spend 20 MB on the tuples alone.
     owners = array("L")
     categories: dict[int, str] = {}
     for index, unit in enumerate(units):
-        if not unit.translatable:
+        if not unit.translatable or unit.state is not UnitState.NEW:
             continue
         if unit.plural is not None:
             for cat, text in target_forms(unit.plural, target_locale).items():

@@ -33,11 +33,17 @@ class OrganizationSettings(BaseModel):
         "Its host must be public (400 otherwise).",
         json_schema_extra=HTTPS_URL,
     )
+    tmStoreMachine: bool | None = Field(
+        None,
+        description="Store completed jobs' machine output in the translation memory "
+        "(approved human work always is). Omitted: unchanged.",
+    )
 
 
-def _render(org: Organization) -> dict[str, object]:
+def _render(org: Organization, tm_store_machine: bool) -> dict[str, object]:
     return {"organizationId": org.id, "name": org.name,
-            "defaultCallbackUrl": org.default_callback_url}  # fmt: skip
+            "defaultCallbackUrl": org.default_callback_url,
+            "tmStoreMachine": tm_store_machine}  # fmt: skip
 
 
 _SETTINGS = ok(OrganizationSettingsView, "The organization's settings.")
@@ -47,7 +53,8 @@ _SETTINGS = ok(OrganizationSettingsView, "The organization's settings.")
 def get_settings(org: OrgDep, services: ServicesDep) -> JSONResponse:
     """The organization's settings."""
     with services.db.read() as conn:
-        return JSONResponse(_render(org_settings.get_org(conn, org.id)))
+        found = org_settings.get_org(conn, org.id)
+        return JSONResponse(_render(found, org_settings.tm_store_machine(conn, org.id)))
 
 
 @router.put("/organization/settings", responses={200: _SETTINGS, **error_responses(400, 413)})
@@ -59,7 +66,10 @@ def put_settings(body: OrganizationSettings, org: OrgDep, services: ServicesDep)
         screen_callback_url(url, services.settings, "defaultCallbackUrl")
     with services.db.write() as conn:
         updated = org_settings.set_default_callback_url(conn, org.id, url)
-    return JSONResponse(_render(updated))
+        if body.tmStoreMachine is not None:
+            org_settings.set_tm_store_machine(conn, org.id, body.tmStoreMachine)
+        store_machine = org_settings.tm_store_machine(conn, org.id)
+    return JSONResponse(_render(updated, store_machine))
 
 
 @router.post(

@@ -64,6 +64,17 @@ class Progress(BaseModel):
     unitsTotal: int
 
 
+class TmUse(BaseModel):
+    """Units whose target came from the translation memory (origin `tm`), not the engine."""
+
+    unitsFromTm: int
+    units: dict[str, int] | None = Field(
+        None,
+        description="JSON jobs: each such unit's path and match score (101 in context, 100 "
+        "exact, 99 exact but for placeholders, adapted).",
+    )
+
+
 class Job(BaseModel):
     """`GET /jobs/localization/{jobId}`; file jobs add `format` ... `unitsFailed`."""
 
@@ -88,6 +99,9 @@ class Job(BaseModel):
     unitsTotal: int | None = None
     unitsTranslated: int | None = None
     unitsFailed: int | None = None
+    tm: TmUse | None = Field(
+        None, description="Present when units were taken from the translation memory."
+    )
 
 
 class ListItem(BaseModel):
@@ -141,6 +155,9 @@ class OrganizationSettingsView(BaseModel):
     organizationId: str
     name: str
     defaultCallbackUrl: str | None
+    tmStoreMachine: bool = Field(
+        description="Whether completed jobs' machine output is stored in the TM."
+    )
 
 
 class WsToken(BaseModel):

@@ -176,7 +176,17 @@ def render_job(job: JobView) -> dict[str, Any]:
         "completedAt": iso_ms(job.completed_at),
         "wordCount": job.words,
         **_file_fields(job),
+        **_tm_fields(job),
     }
+
+
+def _tm_fields(job: JobView) -> dict[str, Any]:
+    """`tm` when units came from the translation memory (origin `tm`): how many, and for
+    JSON jobs each unit's path and match score."""
+    used = (job.metrics or {}).get("tm")
+    if not used or not used.get("units"):
+        return {}
+    return {"tm": {"unitsFromTm": used["units"], "units": used.get("matches")}}
 
 
 def _file_fields(job: JobView) -> dict[str, Any]:
