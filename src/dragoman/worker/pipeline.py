@@ -8,9 +8,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from dragoman.content.model import Unit
 from dragoman.content.terms import Glossary
 from dragoman.core import transitions
 from dragoman.core.assets.glossary import terms_for
+from dragoman.core.assets.tm import TranslationMemory
 from dragoman.core.files import file_limits
 from dragoman.core.transitions import ClaimedJob
 from dragoman.delivery.buses.base import EventBus
@@ -24,6 +26,7 @@ from dragoman.store.blobs.base import BlobStore
 from dragoman.store.db import Database
 from dragoman.timefmt import utcnow
 from dragoman.worker import human, memory, stages
+from dragoman.worker.tm_stage import TmStage
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 0.5
@@ -46,8 +49,10 @@ class JobRunner:
         bus: EventBus | None = None,
         blobs: BlobStore | None = None,
         redispatch: Callable[[list[str]], None] | None = None,
+        tm: TranslationMemory | None = None,
     ) -> None:
         self.db = db
+        self.tm = TmStage(db, tm)
         self.blobs = blobs
         self.redispatch = redispatch  # a released job is sent again at once
         self.extractions = stages.ExtractionCache()
@@ -88,16 +93,11 @@ class JobRunner:
 
     def _run_claimed(self, job: ClaimedJob) -> None:
         try:
+            # A handle: no backend is built or started until a unit needs the engine.
             engine = self.engines.get(job.provider, job.engine_options)
             if job.provider == HumanEngine.name:  # people translate; a machine drafts
                 human.prepare(self, job)
                 return
-            if not engine.supports(job.source_locale, job.target_locale):
-                raise UnsupportedLanguagePairError(
-                    f"no engine of this organization translates {job.source_locale} -> "
-                    f"{job.target_locale} ({job.provider} engine: "
-                    f"{engine.missing_pair_hint(job.source_locale, job.target_locale)})"
-                )
             result = self._translate(job, engine)
         except LeaseLostError:
             log.info("lease on %s lost; another worker has it", job.id)
@@ -132,8 +132,11 @@ class JobRunner:
                 result.total,
                 artifact=result.artifact,
                 units_failed=result.failed,
+                metrics=result.metrics,
             )
-        if not done:
+        if done:
+            self.tm.record(job, result.units, result.issues)
+        else:
             log.info("job %s finished after its lease was lost; result dropped", job.id)
             if result.artifact is not None and self.blobs is not None:
                 self.blobs.delete(str(result.artifact["blob_key"]))
@@ -180,12 +183,17 @@ class JobRunner:
                 memory.release()
 
     def _translate_source(self, job: ClaimedJob, engine: Engine, source: stages.Source) -> _Result:
-        units = source.extraction.units
+        from_tm = self.tm.apply(job, source.extraction.units)  # 101%/100% matches
+        units = from_tm.units
         hints = stages.unit_hints(source, job.hints, engine.uses_hints)
         progress = _Progress(self, job)
         batch_size = min(engine.batch_size, self.settings.engine_batch_size)
+        checked: list[bool] = []
 
         def translate(segments: Sequence[Segment]) -> list[str]:
+            if not checked:  # the first call: units are left for the engine
+                _check_pair(engine, job)
+                checked.append(True)
             progress.add_total(len(segments))
             out: list[str] = []
             for start in range(0, len(segments), batch_size):
@@ -204,10 +212,15 @@ class JobRunner:
             glossary=self._glossary(job),
         )
         output = stages.assemble(source, translated, job.target_locale)
-        if job.artifact_format is None:
-            return _Result(output, translated.issues, progress.total, None, translated.failed)
+        structured = job.artifact_format is None
+        metrics: dict[str, object] = {"tm": from_tm.metrics(per_unit=structured)}
+        if structured:
+            total = progress.total + len(from_tm.matches)
+            return _Result(output, translated.issues, total, None, translated.failed,
+                           metrics, translated.units)  # fmt: skip
         artifact = self._store_output(job, source, output)
-        return _Result(None, translated.issues, len(units), artifact, translated.failed)
+        return _Result(None, translated.issues, len(units), artifact, translated.failed,
+                       metrics, translated.units)  # fmt: skip
 
     def _glossary(self, job: ClaimedJob) -> Glossary | None:
         """The organization's terms for the job's pair (no engine takes a glossary yet, so
@@ -247,6 +260,18 @@ class _Result:
     total: int
     artifact: dict[str, object] | None
     failed: int
+    metrics: dict[str, object]
+    units: list[Unit]  # with their targets, for the TM
+
+
+def _check_pair(engine: Engine, job: ClaimedJob) -> None:
+    """UnsupportedLanguagePairError unless the engine serves the job's pair."""
+    if not engine.supports(job.source_locale, job.target_locale):
+        raise UnsupportedLanguagePairError(
+            f"no engine of this organization translates {job.source_locale} -> "
+            f"{job.target_locale} ({job.provider} engine: "
+            f"{engine.missing_pair_hint(job.source_locale, job.target_locale)})"
+        )
 
 
 class _Progress:
