@@ -28,11 +28,13 @@ from dragoman.surfaces.native.files import router as native_files_router
 from dragoman.surfaces.native.glossaries import router as glossaries_router
 from dragoman.surfaces.native.org_settings import router as org_settings_router
 from dragoman.surfaces.native.process import router as process_router
+from dragoman.surfaces.native.review import router as native_review_router
 from dragoman.surfaces.native.routes import router as native_router
 from dragoman.surfaces.native.webhook_payloads import NativeWebhookPayloads
 from dragoman.surfaces.native.ws import router as ws_router
 from dragoman.surfaces.translateplus import router as translateplus_router
 from dragoman.surfaces.translateplus.webhooks import TranslatePlusWebhookPayloads
+from dragoman.surfaces.workbench.api import router as workbench_api_router
 from dragoman.worker.dispatchers.base import Dispatcher
 
 
@@ -119,6 +121,8 @@ def create_app(
     app.include_router(languagewire.oauth_router)
     app.include_router(org_settings_router)
     app.include_router(glossaries_router)
+    app.include_router(native_review_router)
+    app.include_router(workbench_api_router)
     app.include_router(ws_router)
     app.add_exception_handler(HTTPException, _http_error)
 

@@ -10,6 +10,7 @@ from dragoman.cli import (
     demo,
     estimate,
     glossary,
+    human,
     oauth_clients,
     rates,
     server,
@@ -32,3 +33,4 @@ tm.register(app)
 rates.register(app)
 estimate.register(app)
 webhooks.register(app)
+human.register(app)

@@ -8,6 +8,13 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, delete, select
 
 from dragoman.core import aliases
+from dragoman.store.review_tables import (
+    human_jobs,
+    job_comments,
+    job_feedback,
+    job_revisions,
+    job_units,
+)
 from dragoman.store.tables import artifacts, events, job_groups, jobs, webhook_deliveries
 
 
@@ -21,6 +28,9 @@ def delete_groups(conn: Connection, group_ids: Sequence[str]) -> list[str]:
     owned = artifacts.c.id.in_(
         select(jobs.c.output_artifact_id).where(jobs.c.group_id.in_(ids))
     ) | artifacts.c.id.in_(select(job_groups.c.source_artifact_id).where(job_groups.c.id.in_(ids)))
+    owned = owned | artifacts.c.id.in_(  # delivered human revisions' files
+        select(job_revisions.c.artifact_id).where(job_revisions.c.job_id.in_(job_ids))
+    )
     keys = [
         r.blob_key for r in conn.execute(select(artifacts.c.blob_key).where(owned)) if r.blob_key
     ]
@@ -28,6 +38,8 @@ def delete_groups(conn: Connection, group_ids: Sequence[str]) -> list[str]:
     conn.execute(delete(webhook_deliveries).where(webhook_deliveries.c.group_id.in_(ids)))
     conn.execute(delete(events).where(events.c.group_id.in_(ids)))
     aliases.forget(conn, ids + job_ids)
+    for table in (human_jobs, job_units, job_revisions, job_comments, job_feedback):
+        conn.execute(delete(table).where(table.c.job_id.in_(job_ids)))
     conn.execute(delete(jobs).where(jobs.c.id.in_(job_ids)))
     conn.execute(delete(job_groups).where(job_groups.c.id.in_(ids)))
     return keys

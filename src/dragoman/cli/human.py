@@ -1,0 +1,158 @@
+"""`dragoman translators create|list|revoke`, `dragoman credits set-rate` and `dragoman
+balance add|show`: human work, straight against the database."""
+
+from __future__ import annotations
+
+import typer
+from sqlalchemy import select
+
+from dragoman.cli.common import console, err_console, open_database
+from dragoman.core import credits, translators
+from dragoman.core.assets.tm import parse_pair
+from dragoman.errors import DragomanError, ValidationError
+from dragoman.settings import Settings
+from dragoman.store.db import Database
+from dragoman.store.tables import organizations
+
+translators_app = typer.Typer(help="Translators and their keys.", no_args_is_help=True)
+credits_app = typer.Typer(help="Credits per unit of human work.", no_args_is_help=True)
+balance_app = typer.Typer(help="Organizations' credit balances.", no_args_is_help=True)
+ORG = typer.Option(..., "--org", help="Organization name.")
+
+
+def _org_id(db: Database, name: str) -> str:
+    with db.read() as conn:
+        org_id = conn.execute(
+            select(organizations.c.id).where(organizations.c.name == name.strip())
+        ).scalar()
+    if org_id is None:
+        raise ValidationError(f"no organization called {name!r}", field="org")
+    return str(org_id)
+
+
+def _fail(exc: DragomanError) -> typer.Exit:
+    err_console.print(exc.message, highlight=False)
+    return typer.Exit(2)
+
+
+@translators_app.command("create")
+def create(
+    org: str = ORG,
+    name: str = typer.Option(..., "--name", help="The translator's name."),
+    pairs: str = typer.Option(..., "--pairs", help="Language pairs: en-es,en-fr."),
+    tier: str = typer.Option("standard", "--tier", help="standard or pro."),
+) -> None:
+    """Create a translator; their key is printed as the last line, once."""
+    db = open_database(Settings())
+    try:
+        org_id = _org_id(db, org)
+        with db.write() as conn:
+            translator, key = translators.create_translator(conn, org_id, name, pairs, tier)
+    except DragomanError as exc:
+        raise _fail(exc) from exc
+    finally:
+        db.dispose()
+    shown = ", ".join(p.replace(":", "-") for p in translator.pairs)
+    console.print(f"translator {translator.id} ({translator.tier}; {shown})", highlight=False)
+    print(key)
+
+
+@translators_app.command("list")
+def list_all(org: str = ORG) -> None:
+    """The organization's translators (key prefixes only)."""
+    db = open_database(Settings())
+    try:
+        with db.read() as conn:
+            found = translators.list_translators(conn, _org_id(db, org))
+    except DragomanError as exc:
+        raise _fail(exc) from exc
+    finally:
+        db.dispose()
+    for t in found:
+        state = "revoked" if t.revoked_at else "active"
+        pairs = ",".join(p.replace(":", "-") for p in t.pairs)
+        console.print(f"{t.id}  {t.hint}…  {t.tier}  {pairs}  {state}  {t.name}", highlight=False)
+
+
+@translators_app.command("revoke")
+def revoke(
+    org: str = ORG,
+    ref: str = typer.Argument(..., help="Translator id (trn_...) or key prefix (dgt_ + 4)."),
+) -> None:
+    """Revoke a translator's key (other processes stop accepting it within a second)."""
+    db = open_database(Settings())
+    try:
+        org_id = _org_id(db, org)
+        with db.write() as conn:
+            translator = translators.revoke_translator(conn, org_id, ref)
+    except DragomanError as exc:
+        raise _fail(exc) from exc
+    finally:
+        db.dispose()
+    console.print(f"revoked {translator.id} ({translator.name})", highlight=False)
+
+
+@credits_app.command("set-rate")
+def set_rate(
+    org: str = ORG,
+    tier: str = typer.Option(..., "--tier", help="standard or pro."),
+    pair: str = typer.Option("*", "--pair", help="SOURCE-TARGET (en-es), or * for any."),
+    per_unit: str = typer.Option(..., "--per-unit", help="Credits per word (or character)."),
+) -> None:
+    """Set the credits one unit of a tier and pair costs."""
+    db = open_database(Settings())
+    try:
+        org_id = _org_id(db, org)
+        level = translators.tier_of(tier)
+        source, target = ("*", "*") if pair.strip() == "*" else _pair(pair)
+        with db.write() as conn:
+            credits.set_rate(conn, org_id, level, source, target, per_unit)
+    except DragomanError as exc:
+        raise _fail(exc) from exc
+    finally:
+        db.dispose()
+    console.print(f"{level} {pair}: {per_unit} credits per unit", highlight=False)
+
+
+def _pair(text: str) -> tuple[str, str]:
+    chosen = parse_pair(text)
+    return chosen.source, chosen.target
+
+
+@balance_app.command("add")
+def add(
+    org: str = ORG,
+    amount: str = typer.Option(..., "--amount", help="Credits to add (negative to remove)."),
+) -> None:
+    """Add credits to an organization's balance; prints the new balance."""
+    db = open_database(Settings())
+    try:
+        org_id = _org_id(db, org)
+        with db.write() as conn:
+            now = credits.add_credits(conn, org_id, amount)
+    except DragomanError as exc:
+        raise _fail(exc) from exc
+    finally:
+        db.dispose()
+    console.print(f"{now.credits} {now.currency}", highlight=False)
+
+
+@balance_app.command("show")
+def show(org: str = ORG) -> None:
+    """An organization's balance."""
+    db = open_database(Settings())
+    try:
+        org_id = _org_id(db, org)
+        with db.read() as conn:
+            now = credits.balance(conn, org_id)
+    except DragomanError as exc:
+        raise _fail(exc) from exc
+    finally:
+        db.dispose()
+    console.print(f"{now.credits} {now.currency}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(translators_app, name="translators")
+    app.add_typer(credits_app, name="credits")
+    app.add_typer(balance_app, name="balance")

@@ -1,0 +1,1 @@
+"""The translators' surface: a REST API (and the browser workbench) over human jobs."""
