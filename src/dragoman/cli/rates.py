@@ -121,9 +121,8 @@ def list_cards(org: str = ORG) -> None:
         db.dispose()
     table = Table(title=f"Rate cards of {org}")
     for name in ("Service level", "Pair", "Currency", "Per word", "Minimum", "VAT", "Discount"):
-        table.add_column(name)
-    for band in BANDS:
-        table.add_column(CAT_LABELS[band], justify="right")
+        table.add_column(name, no_wrap=True)
+    table.add_column("Band weights", no_wrap=True)
     for card in [*cards, DEFAULT_CARD]:
         table.add_row(*_row(card))
     console.print(table)
@@ -139,7 +138,7 @@ def _row(card: RateCard) -> list[str]:
         str(card.minimum_charge),
         _percent(card.vat_rate),
         _percent(card.discount),
-        *(str(card.weights[band]) for band in BANDS),
+        "\n".join(f"{CAT_LABELS[band]} {card.weights[band]}" for band in BANDS),
     ]
 
 
