@@ -114,16 +114,19 @@ def customer_job(conn: Connection, org_id: str, job_id: str) -> HumanJob:
     return job
 
 
-def translator_job(conn: Connection, translator: Translator, job_id: str) -> HumanJob:
+def translator_job(
+    conn: Connection, translator: Translator, job_id: str, *, taking: bool = False
+) -> HumanJob:
     """A job the translator may see: of their organization, tier and pairs, and available
-    or held by them; NotFoundError otherwise."""
+    or held by them (`taking`: in any state, so a late taker learns it was taken: 409);
+    NotFoundError otherwise."""
     _check_job_id(job_id)
     job = human_units.get_human_job(conn, job_id)
     visible = (
         job.org_id == translator.org_id
         and job.tier == translator.tier
         and translator.covers(job.source_locale, job.target_locale)
-        and (job.status == JobStatus.AVAILABLE or job.assignee_id == translator.id)
+        and (taking or job.status == JobStatus.AVAILABLE or job.assignee_id == translator.id)
     )
     if not visible:
         raise NotFoundError(f"job {job_id!r} not found", field="jobId")
@@ -131,12 +134,12 @@ def translator_job(conn: Connection, translator: Translator, job_id: str) -> Hum
 
 
 def _held(job: HumanJob, translator: Translator) -> None:
-    if job.assignee_id != translator.id or job.status not in (
-        JobStatus.IN_PROGRESS,
-        JobStatus.REVISING,
-    ):
-        raise ForbiddenError(
-            f"job {job.job_id!r} is {job.status} and not held by this translator: take it first"
+    if job.assignee_id != translator.id:
+        raise ForbiddenError(f"job {job.job_id!r} is not held by this translator: take it first")
+    if job.status not in (JobStatus.IN_PROGRESS, JobStatus.REVISING):
+        raise InvalidTransitionError(
+            f"job {job.job_id!r} is {job.status}: only a job in progress or being revised "
+            "can be edited or delivered"
         )
 
 
@@ -220,7 +223,7 @@ def _group_end(conn: Connection, job: HumanJob) -> list[Event]:
 def take(conn: Connection, translator: Translator, job_id: str) -> JobStatus:
     """The translator takes an available job; of concurrent takers exactly one wins, the
     others get InvalidTransitionError (409)."""
-    job = translator_job(conn, translator, job_id)
+    job = translator_job(conn, translator, job_id, taking=True)
     now = utcnow()
     return _move(
         conn,
