@@ -43,6 +43,9 @@ ACCEPTED = ["2xx", "400", "401", "403", "404", "409", "429"]
 # required unless it is do-not-translate, and an upload must be a readable CSV or TBX file;
 # the document states these in words, so a 422 is accepted in every phase.
 GLOSSARY_OPERATIONS = "^[A-Z]+ /glossaries/"
+# Estimates: `auto` must find text to detect a language by, and a service level must hold
+# printable text; the document says so in words (a 422).
+ESTIMATE_OPERATIONS = "^POST /jobs/estimate(/files)?$"
 
 pytestmark = pytest.mark.slow
 
@@ -63,6 +66,10 @@ phases.examples.checks.positive_data_acceptance.expected-statuses = {json.dumps(
 
 [[operations]]
 include-name-regex = "{GLOSSARY_OPERATIONS}"
+checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, "422"])}
+
+[[operations]]
+include-name-regex = "{ESTIMATE_OPERATIONS}"
 checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, "422"])}
 """
 

@@ -197,3 +197,11 @@ def test_bad_uploads_are_4xx(
         "/jobs/estimate/files", headers={"X-API-Key": key}, data={"sourceLocale": "en"}
     )
     assert missing.status_code == 422
+
+
+def test_a_target_listed_twice_is_a_422(api: Api) -> None:
+    _, key = org_with_key(api, "acme")
+    body = {"sourceLocale": "en", "targetLocales": ["fr", "FR"], "data": DATA}
+    response = estimate(api, key, body)
+    assert response.status_code == 422
+    assert response.json()["field"] == "targetLocales[1]"

@@ -136,7 +136,7 @@ def _source_locale(request: EstimateRequest, texts: list[str]) -> str:
 
 
 def target_locales(source: str, tags: Sequence[str], settings: Settings) -> list[str]:
-    """Canonical, distinct targets, none the source; errors name `target_locales[i]`."""
+    """Canonical targets, none the source, none twice; errors name `target_locales[i]`."""
     text_checks.check_texts(tags, "target_locales")
     if not tags:
         raise ValidationError(
@@ -153,8 +153,9 @@ def target_locales(source: str, tags: Sequence[str], settings: Settings) -> list
         target = normalize_locale(tag, field=field)
         if target == source:
             raise ValidationError(f"{field} is the source locale {source!r}", field=field)
-        if target not in out:
-            out.append(target)
+        if target in out:
+            raise ValidationError(f"{field} {target!r} is listed twice", field=field)
+        out.append(target)
     return out
 
 

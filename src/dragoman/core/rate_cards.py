@@ -36,9 +36,9 @@ MAX_LEVEL = 40
 def service_level_of(value: str) -> str:
     """A service level name in lower case (`standard`, `premium`, `machine`) or `*`."""
     level = value.strip().lower()
-    if not level or len(level) > MAX_LEVEL or not level.isprintable():
+    if not level or len(level) > MAX_LEVEL:
         raise ValidationError(
-            f"service_level must be 1-{MAX_LEVEL} printable characters or *, not {value!r}",
+            f"service_level must be 1-{MAX_LEVEL} characters (not all spaces) or *, not {value!r}",
             field="service_level",
         )
     return level

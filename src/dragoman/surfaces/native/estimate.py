@@ -23,13 +23,15 @@ from dragoman.surfaces.native.errors import NativeRoute, error_responses
 from dragoman.surfaces.native.routes import OrgDep
 
 router = APIRouter(
-    route_class=NativeRoute, tags=["estimates"], responses=error_responses(401, 404, 413, 422, 429)
+    route_class=NativeRoute,
+    tags=["estimates"],
+    responses=error_responses(400, 401, 404, 413, 422, 429),
 )
 
 SERVICE_LEVEL = Field(
     DEFAULT_SERVICE_LEVEL,
     description="The rate card's service level (`standard` by default).",
-    json_schema_extra={"minLength": 1, "maxLength": 40},
+    json_schema_extra={"pattern": "\\S", "maxLength": 40},
 )
 
 
@@ -223,7 +225,7 @@ _UPLOAD_DOC = {
                             "enum": registry.names(),
                         },
                         "engineId": {"type": "string"},
-                        "serviceLevel": {"type": "string", "minLength": 1, "maxLength": 40},
+                        "serviceLevel": {"type": "string", "pattern": "\\S", "maxLength": 40},
                     },
                 },
             }
