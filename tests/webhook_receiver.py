@@ -98,6 +98,8 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:  # the sender gave up first (timeout tests)
             pass
 
+    do_PUT = do_POST  # Lingo24's callbacks are PUTs
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 

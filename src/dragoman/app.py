@@ -22,7 +22,7 @@ from dragoman.http_limits import MULTIPART_OVERHEAD, BodyRule, BodySizeLimit, de
 from dragoman.services import Services
 from dragoman.settings import Settings
 from dragoman.store import migrate
-from dragoman.surfaces import languagewire
+from dragoman.surfaces import languagewire, lingo24
 from dragoman.surfaces.native.estimate import router as estimate_router
 from dragoman.surfaces.native.files import router as native_files_router
 from dragoman.surfaces.native.glossaries import router as glossaries_router
@@ -42,6 +42,7 @@ def build_services(
     settings: Settings, *, run_workers: bool = True, dispatcher: Dispatcher | None = None
 ) -> Services:
     """The backends, with the surfaces' webhook renderer (this module sits above both)."""
+    lingo24_profile = lingo24.profile(settings)
     return Services.build(
         settings,
         run_workers=run_workers,
@@ -51,7 +52,9 @@ def build_services(
                 "native": NativeWebhookPayloads(settings),
                 "translateplus": TranslatePlusWebhookPayloads(settings),
                 languagewire.PROFILE.surface: languagewire.PROFILE.render,
-            }
+                lingo24_profile.surface: lingo24_profile.render,
+            },
+            profiles={lingo24_profile.surface: lingo24_profile},
         ),
     )
 
@@ -110,6 +113,8 @@ def create_app(
             BodyRule("/jobs/localization/files", upload),
             BodyRule("/jobs/estimate/files", upload),
             BodyRule("/v2/", upload, detail_body),  # TranslatePlus and LanguageWire uploads
+            BodyRule("/file/", upload),  # Lingo24 file content
+            BodyRule("/docs/v1/files/", upload),
         ],
     )
     app.include_router(native_router)
@@ -119,6 +124,8 @@ def create_app(
     app.include_router(translateplus_router)
     app.include_router(languagewire.router)
     app.include_router(languagewire.oauth_router)
+    for router in lingo24.ROUTERS:
+        app.include_router(router)
     app.include_router(org_settings_router)
     app.include_router(glossaries_router)
     app.include_router(native_review_router)

@@ -137,6 +137,10 @@ class InsufficientCreditsError(DragomanError):
     status_code = 402
 
 
+class InvalidGrantError(BadRequestError):
+    """The authorization code or refresh token is invalid, expired, used or revoked."""
+
+
 class ForbiddenError(DragomanError):
     """The caller may not act on this resource (a job another translator holds)."""
 

@@ -240,6 +240,20 @@ class Settings(BaseSettings):
     oauth_token_seconds: int = Field(
         3600, ge=1, description="Lifetime of an OAuth2 access token (POST /oauth2/token)."
     )
+    oauth_refresh_token_seconds: int = Field(
+        30 * 86400, ge=1, description="Lifetime of an OAuth2 refresh token (rotated on use)."
+    )
+    oauth_code_seconds: int = Field(
+        600, ge=1, description="Lifetime of an OAuth2 authorization code (used once)."
+    )
+    lingo24_quote_days: float = Field(
+        15.0, gt=0, description="Days a saved Lingo24 quote can be accepted (IN_PROGRESS)."
+    )
+    lingo24_callback_retry_schedule: Annotated[tuple[float, ...], NoDecode] = Field(
+        (10.0, 60.0),
+        description="Seconds after the first attempt of each Lingo24 callback retry "
+        "(comma-separated; 2 retries: 3 attempts).",
+    )
     languagewire_retention_seconds: int = Field(
         3600,
         ge=1,
@@ -250,7 +264,7 @@ class Settings(BaseSettings):
         50_000, ge=1, description="Longer documents fail with MAX_WORDS_EXCEEDED."
     )
 
-    @field_validator("webhook_retry_schedule", mode="before")
+    @field_validator("webhook_retry_schedule", "lingo24_callback_retry_schedule", mode="before")
     @classmethod
     def _parse_schedule(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -17,6 +17,11 @@ clients_app = typer.Typer(help="OAuth2 clients (client credentials).", no_args_i
 def create_client(
     org: str = typer.Option(..., "--org", help="Organization name (created if new)."),
     name: str | None = typer.Option(None, "--name", help="A label for the client."),
+    redirect_uri: list[str] = typer.Option(
+        [],
+        "--redirect-uri",
+        help="A redirect URI for the authorization-code grant (repeatable; exact match).",
+    ),
 ) -> None:
     """Create a client; its id and secret are the last line, separated by one space (the
     secret is shown only once)."""
@@ -24,7 +29,12 @@ def create_client(
     try:
         with db.write() as conn:
             organization = orgs.get_or_create_org(conn, org)
-            client_id, secret = oauth.create_client(conn, organization.id, name=name)
+            client_id, secret = oauth.create_client(
+                conn, organization.id, name=name, redirect_uris=redirect_uri
+            )
+    except DragomanError as exc:
+        err_console.print(exc.message, highlight=False)
+        raise typer.Exit(2) from exc
     finally:
         db.dispose()
     console.print(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
+from dragoman.store.project_tables import alias_counters
 from dragoman.store.tables import aliases
 from dragoman.timefmt import utcnow
 
@@ -52,3 +54,32 @@ def forget(conn: Connection, core_ids: Sequence[str]) -> None:
     """Delete every alias of these core objects."""
     if core_ids:
         conn.execute(delete(aliases).where(aliases.c.core_id.in_(list(core_ids))))
+
+
+def next_integer(conn: Connection, *, surface: str, kind: str) -> int:
+    """The next integer id of `surface`'s `kind` (1, 2, ...; never reused), in the caller's
+    write transaction, which holds the counter's row until it commits."""
+    counter = (alias_counters.c.surface == surface) & (alias_counters.c.kind == kind)
+    for _ in range(2):
+        value = conn.execute(
+            update(alias_counters)
+            .where(counter)
+            .values(last=alias_counters.c.last + 1)
+            .returning(alias_counters.c.last)
+        ).scalar()
+        if value is not None:
+            return int(value)
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(alias_counters).values(surface=surface, kind=kind, last=1))
+            return 1
+        except IntegrityError:  # another transaction created the counter first
+            continue
+    raise RuntimeError(f"could not issue an integer id for {surface} {kind}")
+
+
+def issue_integer(conn: Connection, *, surface: str, kind: str, core_id: str, org_id: str) -> int:
+    """Issue the next integer id of `kind` as the alias of `core_id` and return it."""
+    number = next_integer(conn, surface=surface, kind=kind)
+    issue(conn, surface=surface, kind=kind, alias=str(number), core_id=core_id, org_id=org_id)
+    return number

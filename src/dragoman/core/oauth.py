@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, insert, select, update
 
 from dragoman.core.orgs import Organization, RevokedKey, hash_key
-from dragoman.errors import InvalidClientError, InvalidTokenError, NotFoundError
+from dragoman.errors import InvalidClientError, InvalidTokenError, NotFoundError, ValidationError
 from dragoman.ids import has_prefix, new_id
 from dragoman.store.tables import oauth_clients, oauth_tokens, organizations
 from dragoman.timefmt import utcnow
@@ -21,6 +23,8 @@ CLIENT_PREFIX = "oac"
 SECRET_PREFIX = "dgs_"  # noqa: S105 - a prefix, not a secret
 TOKEN_PREFIX = "dgt_"  # noqa: S105 - a prefix, not a token
 CLIENT_CREDENTIALS = "client_credentials"
+AUTHORIZATION_CODE = "authorization_code"
+REFRESH_TOKEN = "refresh_token"  # noqa: S105 - a grant type's name, not a token
 ACCESS = "access"
 _TOKEN_LENGTH = len(TOKEN_PREFIX) + 43  # token_urlsafe(32)
 
@@ -43,8 +47,17 @@ class IssuedToken:
     token_type: str = "Bearer"  # noqa: S105 - the RFC 6750 type name
 
 
-def create_client(conn: Connection, org_id: str, *, name: str | None = None) -> tuple[str, str]:
-    """A new client of the organization: (client_id, secret); the secret is never stored."""
+def create_client(
+    conn: Connection,
+    org_id: str,
+    *,
+    name: str | None = None,
+    redirect_uris: Sequence[str] = (),
+) -> tuple[str, str]:
+    """A new client of the organization: (client_id, secret); the secret is never stored.
+    Every client may refresh; one with redirect URIs may also use authorization codes."""
+    uris = [check_redirect_uri(u) for u in redirect_uris]
+    grants = [CLIENT_CREDENTIALS, REFRESH_TOKEN] + ([AUTHORIZATION_CODE] if uris else [])
     client_id = new_id(CLIENT_PREFIX)
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     conn.execute(
@@ -53,12 +66,27 @@ def create_client(conn: Connection, org_id: str, *, name: str | None = None) -> 
             org_id=org_id,
             name=name,
             secret_hash=hash_key(secret),
-            grant_types=[CLIENT_CREDENTIALS],
-            redirect_uris=None,
+            grant_types=grants,
+            redirect_uris=uris or None,
             created_at=utcnow(),
         )
     )
     return client_id, secret
+
+
+def check_redirect_uri(uri: str) -> str:
+    """An absolute http(s) URI without a fragment (RFC 6749 3.1.2); ValidationError if not."""
+    try:
+        parts = urlsplit(uri)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.fragment
+    except ValueError:
+        usable = False
+    if not usable or len(uri) > 2000 or not uri.isprintable():
+        raise ValidationError(
+            f"redirect URI {uri[:80]!r} must be an absolute http(s) URL without a fragment",
+            field="redirect_uri",
+        )
+    return uri
 
 
 def verify_client(conn: Connection, client_id: str, secret: str) -> Organization:

@@ -19,6 +19,8 @@ from dragoman.core.estimates import Estimate, EstimateRequest, EstimateService
 from dragoman.core.files import FileSubmitRequest, callback_field, prepare, submit_file
 from dragoman.core.inline import InlineRequest, InlineResult, InlineService
 from dragoman.core.orgs import KeyCache, Organization
+from dragoman.core.oauth_service import OAuthGrants
+from dragoman.core.project_service import ProjectService
 from dragoman.core.ports import Dispatch, Notify
 from dragoman.core.review_service import ReviewService
 from dragoman.core.status import JobStatus
@@ -80,6 +82,11 @@ class Core:
         self.rate_limiter = quotas.RateLimiter(settings.quota_requests_per_minute)
         self.inline = InlineService(settings, db, engines)  # synchronous /process/* work
         self.glossaries = GlossaryService(db, writer)
+        self.projects = ProjectService(
+            settings=settings, db=db, writer=writer, blobs=blobs, dispatch=dispatch, bus=bus,
+            engines=engines,
+        )  # fmt: skip
+        self.grants = OAuthGrants(settings, db, writer, key_cache)
         self.review = ReviewService(settings, db, writer, blobs, bus)  # human work
         self.estimates = EstimateService(settings, db, engines)  # analysis and price, no job
 

@@ -221,8 +221,8 @@ jobs = Table(
         "ix_jobs_claimable",
         "status",
         "dispatched_at",
-        sqlite_where=text("status IN ('queued', 'translating')"),
-        postgresql_where=text("status IN ('queued', 'translating')"),
+        sqlite_where=text("status IN ('created', 'queued', 'analyzing', 'translating')"),
+        postgresql_where=text("status IN ('created', 'queued', 'analyzing', 'translating')"),
     ),
 )
 

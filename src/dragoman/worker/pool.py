@@ -7,7 +7,7 @@ import os
 import socket
 import threading
 
-from dragoman.core import transitions
+from dragoman.core import quoting, transitions
 from dragoman.delivery.buses.base import EventBus
 from dragoman.engines.registry import EnginePool
 from dragoman.ids import new_id
@@ -17,6 +17,7 @@ from dragoman.store.db import Database
 from dragoman.worker import memory
 from dragoman.worker.dispatchers.base import Dispatcher
 from dragoman.worker.pipeline import JobRunner
+from dragoman.worker.quoting import Analyzer
 from dragoman.worker.sweeper import Sweeper
 
 log = logging.getLogger(__name__)
@@ -53,17 +54,37 @@ class WorkerPool:
             blobs=blobs,
             redispatch=dispatcher.dispatch,
         )
+        self.analyzer = Analyzer(
+            db,
+            settings,
+            self.runner.owner,
+            blobs=blobs,
+            bus=bus,
+            redispatch=dispatcher.dispatch,
+        )
         self.sweeper = Sweeper(db, dispatcher, settings, blobs) if sweep else None
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
 
     def start(self) -> None:
         memory.keep_large_buffers_in_mmap()
-        self.dispatcher.start_consuming(self.runner.run, self.settings.worker_concurrency)
+        self.dispatcher.start_consuming(self.handle, self.settings.worker_concurrency)
         self._heartbeat = threading.Thread(target=self._renew, name="dragoman-leases", daemon=True)
         self._heartbeat.start()
         if self.sweeper is not None:
             self.sweeper.start()
+
+    def handle(self, job_id: str) -> None:
+        """Run a dispatched job: a quote-first job's analysis, or its translation (after
+        which a project whose jobs all ended is settled)."""
+        with self.db.read() as conn:
+            where = quoting.route(conn, job_id)
+        if where.analyze:
+            self.analyzer.run(job_id)
+            return
+        self.runner.run(job_id)
+        if where.project_id is not None:
+            self.analyzer.settle(where.project_id)
 
     def _renew(self) -> None:
         interval = self.settings.lease_seconds / 3

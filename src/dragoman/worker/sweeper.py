@@ -8,7 +8,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 
 from dragoman.core.review_sweep import approve_due
 from dragoman.core.states import LEASED
@@ -114,7 +114,7 @@ def due_jobs(
     if not isinstance(cutoff, datetime):
         cutoff = now - timedelta(seconds=cutoff)
     # Waiting: queued for translation, or created and waiting for analysis (quote-first).
-    queued = jobs.c.status.in_([JobStatus.CREATED, JobStatus.QUEUED])
+    queued: ColumnElement[bool] = jobs.c.status.in_([JobStatus.CREATED, JobStatus.QUEUED])
     if not everything_queued:
         queued = and_(queued, or_(jobs.c.dispatched_at.is_(None), jobs.c.dispatched_at < cutoff))
     expired = and_(

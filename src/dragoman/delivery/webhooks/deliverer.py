@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 from dragoman.delivery.buses.base import EventBus
 from dragoman.delivery.webhooks import outbox, signing, ssrf
 from dragoman.delivery.webhooks.outbox import Delivery
+from dragoman.delivery.webhooks.profiles import CallbackProfile
 from dragoman.delivery.webhooks.schedule import next_attempt_at
 from dragoman.delivery.webhooks.secrets import current_secret, signing_secrets
 from dragoman.delivery.webhooks.sender import Outcome, WebhookSender
@@ -50,6 +51,11 @@ class Deliverer:
         self.db = db
         self.settings = settings
         self.render = render
+        # A RendererBySurface also names each delivery's profile (method, attempt header,
+        # schedule) where a surface's differs from the defaults.
+        self.profile_of: Callable[[Connection, Delivery], CallbackProfile | None] | None = getattr(
+            render, "profile_of", None
+        )
         self.bus = bus
         self.clock = clock
         self.owner = new_id("dlv", 10)
@@ -151,11 +157,16 @@ class Deliverer:
 
     async def _deliver(self, delivery: Delivery) -> None:
         try:
-            body, secrets = await asyncio.to_thread(self._prepare, delivery)
+            body, secrets, profile = await asyncio.to_thread(self._prepare, delivery)
             now = self.clock()
             headers = signing.headers(secrets, delivery.id, int(now.timestamp()), body)
-            outcome = await self.sender.send(delivery.url, headers, body, now)
-            await asyncio.to_thread(self._record, delivery, body, outcome)
+            method = "POST"
+            if profile is not None:
+                method = profile.method
+                if profile.attempt_header:
+                    headers[profile.attempt_header] = str(delivery.attempts + 1)
+            outcome = await self.sender.send(delivery.url, headers, body, now, method)
+            await asyncio.to_thread(self._record, delivery, body, outcome, profile)
         except Exception:  # the lease expires and the delivery is tried again
             log.exception("webhook delivery %s failed unexpectedly", delivery.id)
         finally:
@@ -163,18 +174,25 @@ class Deliverer:
             if self._wake is not None:
                 self._wake.set()
 
-    def _prepare(self, delivery: Delivery) -> tuple[bytes, list[str]]:
+    def _prepare(self, delivery: Delivery) -> tuple[bytes, list[str], CallbackProfile | None]:
         with self.db.read() as conn:
             body = delivery.body.encode() if delivery.body is not None else None
             if body is None:
                 body = self.render(conn, delivery)
             secrets = signing_secrets(conn, delivery.org_id, self.clock())
+            profile = self.profile_of(conn, delivery) if self.profile_of is not None else None
         if not secrets:
             with self.db.write() as conn:
                 secrets = [current_secret(conn, delivery.org_id)]
-        return body, secrets
+        return body, secrets, profile
 
-    def _record(self, delivery: Delivery, body: bytes, outcome: Outcome) -> None:
+    def _record(
+        self,
+        delivery: Delivery,
+        body: bytes,
+        outcome: Outcome,
+        profile: CallbackProfile | None = None,
+    ) -> None:
         now = self.clock()
         text = body.decode()
         with self.db.write() as conn:
@@ -195,7 +213,9 @@ class Deliverer:
                 next_at = next_attempt_at(
                     first,
                     delivery.attempts + 1,
-                    self.settings.webhook_retry_schedule,
+                    profile.schedule
+                    if profile is not None and profile.schedule is not None
+                    else self.settings.webhook_retry_schedule,
                     now,
                     outcome.retry_after,
                 )

@@ -14,6 +14,9 @@ from dragoman.store.tables import job_groups, jobs, webhook_deliveries, webhook_
 
 # One delivery per job as it reaches a final state, one per group when all its jobs are final.
 WEBHOOK_EVENTS = frozenset({"job.completed", "job.failed", "job.cancelled", "group.completed"})
+# Delivered only to groups whose per-event callbacks name them (Lingo24's quoted job and
+# finished project).
+NAMED_ONLY_EVENTS = frozenset({"job.quoted", "project.finished"})
 D = webhook_deliveries.c
 
 
@@ -46,7 +49,11 @@ def enqueue(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert a delivery for each webhook-worthy event row whose group has a callback URL
     for it (in the event's own transaction, so a committed state change always gets its
     webhook)."""
-    wanted = [r for r in rows if r["type"] in WEBHOOK_EVENTS and r["group_id"]]
+    wanted = [
+        r
+        for r in rows
+        if (r["type"] in WEBHOOK_EVENTS or r["type"] in NAMED_ONLY_EVENTS) and r["group_id"]
+    ]
     if not wanted:
         return
     group_ids = {r["group_id"] for r in wanted}

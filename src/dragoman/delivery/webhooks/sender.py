@@ -74,14 +74,22 @@ class WebhookSender:
         self._clients[host] = client
         return client
 
-    async def send(self, url: str, headers: dict[str, str], body: bytes, now: datetime) -> Outcome:
-        """POST `body` to `url` once, within the timeout, and classify the answer."""
+    async def send(
+        self,
+        url: str,
+        headers: dict[str, str],
+        body: bytes,
+        now: datetime,
+        method: str = "POST",
+    ) -> Outcome:
+        """Send `body` to `url` once (POST, or the profile's method), within the timeout,
+        and classify the answer."""
         try:
             target = await ssrf.resolve_async(url, self.policy)
         except CallbackURLError as exc:
             transient = isinstance(exc.__cause__, OSError)
             return Outcome(False, error=exc.message, permanent=not transient)
-        request = self._request(url, target, headers, body)
+        request = self._request(url, target, headers, body, method)
         try:
             async with asyncio.timeout(self.timeout):
                 response = await self._client(target.host).send(request, stream=True)
@@ -100,13 +108,18 @@ class WebhookSender:
         return Outcome(False, code, error, retry_after, gone=code == 410)
 
     def _request(
-        self, url: str, target: ssrf.Target, headers: dict[str, str], body: bytes
+        self,
+        url: str,
+        target: ssrf.Target,
+        headers: dict[str, str],
+        body: bytes,
+        method: str = "POST",
     ) -> httpx.Request:
         # Connect to the checked address; Host header and TLS SNI/certificate stay the name's.
         original = httpx.URL(url)
         pinned = original.copy_with(host=str(target.address))
         request = httpx.Request(
-            "POST",
+            method,
             pinned,
             content=body,
             headers={
