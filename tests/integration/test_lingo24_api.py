@@ -19,7 +19,10 @@ from dragoman.core import oauth, orgs
 from dragoman.settings import Settings
 from tests.apptools import Api, running_api
 
-PO = b'msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgid "Hello world"\nmsgstr ""\n\nmsgid "Save the file"\nmsgstr ""\n\nmsgid "Hello world"\nmsgctxt "again"\nmsgstr ""\n'
+PO = (
+    b'msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgid "Hello world"\nmsgstr ""\n\n'
+    b'msgid "Save the file"\nmsgstr ""\n\nmsgid "Hello world"\nmsgctxt "again"\nmsgstr ""\n'
+)
 REDIRECT = "https://app.example/callback"
 
 
@@ -86,7 +89,7 @@ def test_authorization_code_refresh_rotation_and_reuse(api: Api) -> None:
             "/project", headers={"Authorization": "Bearer " + body["access_token"]}
         ).status_code
         == 401
-    )  # noqa: E501
+    )
     fresh = tokens(api, cid, secret, grant_type="client_credentials").json()
     rotated = tokens(api, cid, secret, grant_type="refresh_token",
                      refresh_token=fresh["refresh_token"]).json()  # fmt: skip
@@ -126,7 +129,7 @@ def test_lifecycle_both_path_styles(api: Api, prefix: str) -> None:
     p = {
         "": ("/project", "/file", "/job"),
         "/docs/v1": ("/docs/v1/projects", "/docs/v1/files", "/docs/v1/jobs"),
-    }[prefix]  # noqa: E501
+    }[prefix]
     project = api.client.post(p[0], json={"name": "Site", "domainId": 1}, headers=auth).json()
     assert project["projectStatus"] == "CREATED" and isinstance(project["created"], int)
     file = api.client.post(p[1], json={"name": "app.po", "type": "SOURCE"}, headers=auth).json()
