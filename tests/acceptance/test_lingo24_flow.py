@@ -86,7 +86,7 @@ def test_lifecycle_with_callbacks(
                 "targetLocale": "es", "serviceLevel": "MT",
                 "jobCallbackUrl": receiver.url(f"/l24/job/{name}")}).json()  # fmt: skip
             jobs.append((name, job))
-        for name, job in jobs:
+        for _, job in jobs:
             _wait(http, f"/job/{job['id']}", "jobStatus", "QUOTED")
         if xml:
             accepted = http.put(
