@@ -35,6 +35,7 @@ from dragoman.surfaces.native.ws import router as ws_router
 from dragoman.surfaces.translateplus import router as translateplus_router
 from dragoman.surfaces.translateplus.webhooks import TranslatePlusWebhookPayloads
 from dragoman.surfaces.workbench.api import router as workbench_api_router
+from dragoman.surfaces.workbench.pages import install as install_workbench
 from dragoman.worker.dispatchers.base import Dispatcher
 
 
@@ -130,6 +131,7 @@ def create_app(
     app.include_router(glossaries_router)
     app.include_router(native_review_router)
     app.include_router(workbench_api_router)
+    install_workbench(app)  # the browser workbench: pages, autosave, static files
     app.include_router(ws_router)
     app.add_exception_handler(HTTPException, _http_error)
 

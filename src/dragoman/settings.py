@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -217,6 +217,11 @@ class Settings(BaseSettings):
         (), description="Browser origins allowed to open /ws, comma-separated."
     )
     ws_token_seconds: float = Field(60.0, gt=0, description="Lifetime of a /ws/token token.")
+    workbench_secret: SecretStr | None = Field(
+        None,
+        description="Signs and encrypts workbench session cookies; set the same value on "
+        "every host. Default: a random secret kept in data_dir/workbench.secret.",
+    )
     ws_poll_interval_seconds: float = Field(
         1.0, gt=0, description="How often the WebSocket hub reads events unprompted."
     )
