@@ -62,6 +62,7 @@ def browser() -> Iterator[Any]:
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1280,900", "--lang=en-US"):  # fmt: skip
         options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(20)
     try:
@@ -176,6 +177,8 @@ def test_sign_in_take_edit_see_a_placeholder_warning_and_deliver(
     greeting_box.send_keys(Keys.HOME, *[Keys.ARROW_RIGHT] * 4, " ")
     greeting.find_element(By.CSS_SELECTOR, "button.insert").click()
     _wait(d, lambda d: qa.text == "")
+    greeting_box.send_keys(Keys.BACKSPACE)  # the caret sits right after the new chip
+    assert [c.text for c in greeting_box.find_elements(By.CSS_SELECTOR, ".chip")] == ["{name}"]
     state = greeting.find_element(By.CSS_SELECTOR, ".save-state")
     _wait(d, lambda d: state.text == "saved")
     assert d.find_element(By.ID, "progress-text").text == "2 / 2"
@@ -210,3 +213,6 @@ def test_sign_in_take_edit_see_a_placeholder_warning_and_deliver(
     assert "<img src=x" in evil.find_element(By.CSS_SELECTOR, ".target").text
     assert d.find_elements(By.CSS_SELECTOR, ".segments img, .comments img, .segments script") == []
     assert d.execute_script("return typeof window.__xss") == "undefined"
+    # No script error and no Content-Security-Policy violation on any page.
+    errors = [e for e in d.get_log("browser") if e["level"] == "SEVERE"]
+    assert [e for e in errors if "favicon.ico" not in e["message"]] == []
