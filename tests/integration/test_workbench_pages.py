@@ -110,6 +110,10 @@ def test_sign_in_with_a_bad_key_or_without_csrf_is_refused(api: Api) -> None:
         assert page.status_code == 200 and "Ana" in page.text
         assert _csrf(page.text) != csrf  # a new session, a new token
         assert "script-src 'self'" in page.headers["content-security-policy"]
+        later = browser.get("/workbench/jobs", params={"offset": 100})
+        assert later.status_code == 200 and 'href="/workbench/jobs?offset=0">Earlier' in later.text
+        negative = browser.get("/workbench/jobs", params={"offset": -1})
+        assert negative.status_code == 422 and "offset" in negative.text
     # Behind a TLS proxy (uvicorn trusts X-Forwarded-Proto from 127.0.0.1) the cookie is Secure.
     with _browser(api) as browser:
         https = browser.get("/workbench/login", headers={"X-Forwarded-Proto": "https"})
