@@ -22,7 +22,7 @@ from dragoman.http_limits import MULTIPART_OVERHEAD, BodyRule, BodySizeLimit, de
 from dragoman.services import Services
 from dragoman.settings import Settings
 from dragoman.store import migrate
-from dragoman.surfaces import languagewire, lingo24
+from dragoman.surfaces import gengo, languagewire, lingo24
 from dragoman.surfaces.native.estimate import router as estimate_router
 from dragoman.surfaces.native.files import router as native_files_router
 from dragoman.surfaces.native.glossaries import router as glossaries_router
@@ -44,6 +44,7 @@ def build_services(
 ) -> Services:
     """The backends, with the surfaces' webhook renderer (this module sits above both)."""
     lingo24_profile = lingo24.profile(settings)
+    gengo_profile = gengo.profile(settings)
     return Services.build(
         settings,
         run_workers=run_workers,
@@ -54,8 +55,9 @@ def build_services(
                 "translateplus": TranslatePlusWebhookPayloads(settings),
                 languagewire.PROFILE.surface: languagewire.PROFILE.render,
                 lingo24_profile.surface: lingo24_profile.render,
+                gengo_profile.surface: gengo_profile.render,
             },
-            profiles={lingo24_profile.surface: lingo24_profile},
+            profiles={lingo24_profile.surface: lingo24_profile, gengo.SURFACE: gengo_profile},
         ),
     )
 
@@ -113,6 +115,10 @@ def create_app(
         rules=[
             BodyRule("/jobs/localization/files", upload),
             BodyRule("/jobs/estimate/files", upload),
+            *(  # Gengo's paths answer in its envelope (before TranslatePlus's /v2/)
+                BodyRule(prefix, settings.max_request_bytes, gengo.payload_too_large_body)
+                for prefix in gengo.BODY_PREFIXES
+            ),
             BodyRule("/v2/", upload, detail_body),  # TranslatePlus and LanguageWire uploads
             BodyRule("/file/", upload),  # Lingo24 file content
             BodyRule("/docs/v1/files/", upload),
@@ -126,6 +132,8 @@ def create_app(
     app.include_router(languagewire.router)
     app.include_router(languagewire.oauth_router)
     for router in lingo24.ROUTERS:
+        app.include_router(router)
+    for router in gengo.ROUTERS:
         app.include_router(router)
     app.include_router(org_settings_router)
     app.include_router(glossaries_router)

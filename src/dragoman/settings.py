@@ -259,6 +259,11 @@ class Settings(BaseSettings):
         description="Seconds after the first attempt of each Lingo24 callback retry "
         "(comma-separated; 2 retries: 3 attempts).",
     )
+    gengo_callback_retry_schedule: Annotated[tuple[float, ...], NoDecode] = Field(
+        tuple(900.0 * k for k in range(1, 49)),
+        description="Seconds after the first attempt of each Gengo callback retry "
+        "(comma-separated; default every 15 minutes for 12 hours).",
+    )
     languagewire_retention_seconds: int = Field(
         3600,
         ge=1,
@@ -269,7 +274,12 @@ class Settings(BaseSettings):
         50_000, ge=1, description="Longer documents fail with MAX_WORDS_EXCEEDED."
     )
 
-    @field_validator("webhook_retry_schedule", "lingo24_callback_retry_schedule", mode="before")
+    @field_validator(
+        "webhook_retry_schedule",
+        "lingo24_callback_retry_schedule",
+        "gengo_callback_retry_schedule",
+        mode="before",
+    )
     @classmethod
     def _parse_schedule(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -9,6 +9,7 @@ from dragoman.cli import (
     client_commands,
     demo,
     estimate,
+    gengo,
     glossary,
     human,
     oauth_clients,
@@ -34,3 +35,4 @@ rates.register(app)
 estimate.register(app)
 webhooks.register(app)
 human.register(app)
+gengo.register(app)

@@ -17,11 +17,12 @@ from dragoman.core.assets.glossary_service import GlossaryService
 from dragoman.core.engine_records import EngineRecord
 from dragoman.core.estimates import Estimate, EstimateRequest, EstimateService
 from dragoman.core.files import FileSubmitRequest, callback_field, prepare, submit_file
+from dragoman.core.gengo_service import GengoService
 from dragoman.core.inline import InlineRequest, InlineResult, InlineService
-from dragoman.core.orgs import KeyCache, Organization
 from dragoman.core.oauth_service import OAuthGrants
-from dragoman.core.project_service import ProjectService
+from dragoman.core.orgs import KeyCache, Organization
 from dragoman.core.ports import Dispatch, Notify
+from dragoman.core.project_service import ProjectService
 from dragoman.core.review_service import ReviewService
 from dragoman.core.status import JobStatus
 from dragoman.core.submission import (
@@ -88,6 +89,7 @@ class Core:
         )  # fmt: skip
         self.grants = OAuthGrants(settings, db, writer, key_cache)
         self.review = ReviewService(settings, db, writer, blobs, bus)  # human work
+        self.gengo = GengoService(settings, db, writer, self.review, dispatch, bus)
         self.estimates = EstimateService(settings, db, engines)  # analysis and price, no job
 
     async def translate_inline(self, org: Organization, request: InlineRequest) -> InlineResult:

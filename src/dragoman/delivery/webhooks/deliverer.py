@@ -161,11 +161,19 @@ class Deliverer:
             now = self.clock()
             headers = signing.headers(secrets, delivery.id, int(now.timestamp()), body)
             method = "POST"
+            outcome: Outcome | None = None
             if profile is not None:
                 method = profile.method
                 if profile.attempt_header:
                     headers[profile.attempt_header] = str(delivery.attempts + 1)
-            outcome = await self.sender.send(delivery.url, headers, body, now, method)
+                if profile.content_type:
+                    headers["content-type"] = profile.content_type
+                limit = profile.max_payload_bytes
+                if limit is not None and len(body) > limit:  # not sent, not retried
+                    error = f"the payload is {len(body)} bytes; larger than {limit} is not sent"
+                    outcome = Outcome(False, error=error, permanent=True)
+            if outcome is None:
+                outcome = await self.sender.send(delivery.url, headers, body, now, method)
             await asyncio.to_thread(self._record, delivery, body, outcome, profile)
         except Exception:  # the lease expires and the delivery is tried again
             log.exception("webhook delivery %s failed unexpectedly", delivery.id)

@@ -15,8 +15,11 @@ from dragoman.store.tables import job_groups, jobs, webhook_deliveries, webhook_
 # One delivery per job as it reaches a final state, one per group when all its jobs are final.
 WEBHOOK_EVENTS = frozenset({"job.completed", "job.failed", "job.cancelled", "group.completed"})
 # Delivered only to groups whose per-event callbacks name them (Lingo24's quoted job and
-# finished project).
-NAMED_ONLY_EVENTS = frozenset({"job.quoted", "project.finished"})
+# finished project) and Gengo's status changes and comments.
+NAMED_ONLY_EVENTS = frozenset({
+    "job.quoted", "project.finished", "job.available", "job.in_progress", "job.reviewable",
+    "job.revising", "job.comment",
+})  # fmt: skip
 D = webhook_deliveries.c
 
 
@@ -45,6 +48,11 @@ def callback_targets(callback_url: str | None, callbacks: Any) -> dict[str, str]
     return dict.fromkeys(WEBHOOK_EVENTS, callback_url) if callback_url else {}
 
 
+def _own_comment(row: dict[str, Any]) -> bool:
+    """A comment the customer wrote: they are not called back about it."""
+    return row["type"] == "job.comment" and (row.get("payload") or {}).get("author") == "customer"
+
+
 def enqueue(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert a delivery for each webhook-worthy event row whose group has a callback URL
     for it (in the event's own transaction, so a committed state change always gets its
@@ -52,7 +60,9 @@ def enqueue(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     wanted = [
         r
         for r in rows
-        if (r["type"] in WEBHOOK_EVENTS or r["type"] in NAMED_ONLY_EVENTS) and r["group_id"]
+        if (r["type"] in WEBHOOK_EVENTS or r["type"] in NAMED_ONLY_EVENTS)
+        and r["group_id"]
+        and not _own_comment(r)
     ]
     if not wanted:
         return

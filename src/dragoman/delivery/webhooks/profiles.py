@@ -20,13 +20,16 @@ class CallbackProfile:
     from the deliverer's defaults (POST, the settings' retry schedule): its HTTP method, a
     header carrying the attempt number (1, 2, ...), and its own retry schedule (seconds
     after the first attempt; attempts = retries + 1). Which events go to which URL is the
-    group's (`outbox.callback_targets`); signing (Standard Webhooks) is shared."""
+    group's (`outbox.callback_targets`); signing (Standard Webhooks) is shared. A profile
+    may also name its body's content type and a size above which nothing is sent."""
 
     surface: str
     render: Renderer
     method: str = "POST"
     attempt_header: str | None = None
     schedule: Sequence[float] | None = None
+    content_type: str | None = None  # the body's type, when it is not JSON
+    max_payload_bytes: int | None = None  # larger bodies are not sent (the delivery fails)
 
 
 class RendererBySurface:

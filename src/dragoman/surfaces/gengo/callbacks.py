@@ -1,0 +1,73 @@
+"""Gengo's callback profile: a form-encoded POST with the job payload as JSON in the field
+`job` on every status change, or the comment in the field `comment` when a translator
+comments; retried on Gengo's schedule (every 15 minutes for 12 hours by default) until a
+2xx; a payload over 60 KB is not sent."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import Connection, select
+
+from dragoman.core import gengo_views
+from dragoman.core.gengo_orders import SURFACE
+from dragoman.core.status import JobStatus
+from dragoman.delivery.webhooks.outbox import Delivery
+from dragoman.delivery.webhooks.profiles import CallbackProfile
+from dragoman.settings import Settings
+from dragoman.store.review_tables import job_comments
+from dragoman.store.tables import events
+from dragoman.surfaces.gengo.schemas import render_job
+from dragoman.surfaces.gengo.statuses import gengo_status
+
+MAX_PAYLOAD_BYTES = 60 * 1024
+FORM = "application/x-www-form-urlencoded"
+
+
+def _event_payload(conn: Connection, delivery: Delivery) -> dict[str, Any]:
+    # A delivery's id is its event's id (outbox.enqueue).
+    payload = conn.execute(select(events.c.payload).where(events.c.id == delivery.id)).scalar()
+    return dict(payload or {})
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def render_callback(conn: Connection, delivery: Delivery) -> bytes:
+    """`job=<payload JSON>`, with the status the event recorded; or `comment=<JSON>`."""
+    job = gengo_views.job_by_core_id(conn, delivery.job_id) if delivery.job_id else None
+    if job is None:  # deleted before it could be sent: say so, thinly
+        return urlencode({"job": _compact({"status": "deleted"})}).encode()
+    payload = _event_payload(conn, delivery)
+    if delivery.event_type == "job.comment":
+        row = conn.execute(
+            select(job_comments.c.body, job_comments.c.created_at).where(
+                job_comments.c.id == payload.get("commentId")
+            )
+        ).first()
+        comment = {
+            "job_id": str(job.number),
+            "body": row.body if row is not None else "",
+            "ctime": str(int(row.created_at.timestamp())) if row is not None else "",
+            "custom_data": job.custom_data or "",
+        }
+        return urlencode({"comment": _compact(comment)}).encode()
+    body = render_job(job)
+    status = payload.get("status")
+    if isinstance(status, str) and status in JobStatus.__members__.values():
+        body["status"] = gengo_status(JobStatus(status), job.rejected)
+    return urlencode({"job": _compact(body)}).encode()
+
+
+def profile(settings: Settings) -> CallbackProfile:
+    """The profile with the configured retry schedule."""
+    return CallbackProfile(
+        SURFACE,
+        render_callback,
+        content_type=FORM,
+        max_payload_bytes=MAX_PAYLOAD_BYTES,
+        schedule=tuple(settings.gengo_callback_retry_schedule),
+    )
