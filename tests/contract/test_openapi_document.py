@@ -56,7 +56,7 @@ def test_bodies_state_their_constraints(document: dict[str, Any]) -> None:
     assert request["targetLocales"]["minItems"] == 1
     assert request["callbackUrl"]["pattern"].startswith("^[Hh][Tt][Tt][Pp][Ss]://")
     assert schemas["EngineRequest"]["properties"]["provider"]["enum"] == [
-        "apertium", "identity", "pseudo"
+        "apertium", "human", "identity", "pseudo"
     ]  # fmt: skip
 
 

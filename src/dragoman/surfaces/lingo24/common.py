@@ -28,7 +28,8 @@ def route(
 
     def register(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         for path in paths:
-            router.add_api_route(path, endpoint, methods=methods, summary=summary)
+            for method in methods:  # one route per method: each gets its own operation id
+                router.add_api_route(path, endpoint, methods=[method], summary=summary)
         return endpoint
 
     return register
