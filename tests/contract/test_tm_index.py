@@ -1,4 +1,5 @@
-"""One contract over every TmIndex: memory, SQL on SQLite, and PostgreSQL (pg_trgm)."""
+"""One contract over every TmIndex: memory, SQL on SQLite, and PostgreSQL (word index, and
+pg_trgm candidates)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,22 @@ from dragoman.core.assets.tm import Band, Segment, TranslationMemory, new_entry,
 from dragoman.core.assets.tm_index import for_database
 from dragoman.core.assets.tm_index.base import Origin, TmIndex
 from dragoman.core.assets.tm_index.memory import MemoryTmIndex
+from dragoman.core.assets.tm_index.postgres import PostgresTmIndex
+from dragoman.core.assets.tm_index.sqlite import SqlTmIndex
 from dragoman.store.db import Database
 
 PAIR = parse_pair("en-es")
 OTHER_PAIR = parse_pair("en-fr")
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        "memory",
+        "sqlite",
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+        pytest.param("postgresql-trgm", marks=pytest.mark.postgres),
+    ]
+)
 def setup(request: pytest.FixtureRequest) -> Iterator[tuple[TmIndex, str, str]]:
     """An index and two organizations of its database."""
     if request.param == "memory":
@@ -34,6 +44,11 @@ def setup(request: pytest.FixtureRequest) -> Iterator[tuple[TmIndex, str, str]]:
         a = orgs.get_or_create_org(conn, "a").id
         b = orgs.get_or_create_org(conn, "b").id
     index = for_database(db)
+    if request.param.endswith("trgm"):
+        with db.write() as conn:  # the extension, as 0006 creates it where it may
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        index = PostgresTmIndex(db, trigram=True)
+        assert index.has_trgm
     yield index, a, b
     index.close()
     db.dispose()
@@ -190,3 +205,25 @@ def test_fuzzy_sees_entries_added_after_first_lookup(setup: tuple[TmIndex, str, 
     (match,) = tm.lookup(org, PAIR, [Segment("Email the invoice today")])
     assert match is not None and 50 <= match.score < 95
     assert match.target == "Envíe la factura ahora"
+
+
+def test_a_new_index_loads_the_snapshot_and_catches_up(setup: tuple[TmIndex, str, str]) -> None:
+    index, org, _ = setup
+    if not isinstance(index, SqlTmIndex):
+        pytest.skip("only database-backed indexes keep snapshots")
+    tm = TranslationMemory(index)
+    tm.add(org, PAIR, [new_entry("Open the settings page now", "Abre los ajustes ya",
+                                 origin=Origin.HUMAN)])  # fmt: skip
+    index.persist(org, PAIR)
+    fresh = type(index)(index.db)  # as in another process: nothing cached
+    assert fresh._load_snapshot(org, PAIR) is not None
+    later = new_entry("Close the settings window now", "Cierra la ventana", origin=Origin.HUMAN)
+    TranslationMemory(fresh).add(org, PAIR, [later])
+    found = TranslationMemory(fresh).lookup(
+        org, PAIR, [Segment("Open the settings page today"), Segment("Close the settings window")]
+    )
+    assert [m.source if m else None for m in found] == [
+        "Open the settings page now",
+        "Close the settings window now",
+    ]
+    assert all(m is not None and 50 <= m.score < 100 for m in found)

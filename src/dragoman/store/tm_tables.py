@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
 
 from dragoman.store.tables import UTCDateTime, metadata
 
@@ -38,4 +49,19 @@ tm_entries = Table(
     ),
     Index("ix_tm_entries_org_pair", "org_id", "source_locale", "target_locale", "id"),
     sqlite_autoincrement=True,
+)
+
+# The word index of a pair as bytes (`WordIndex.dumps`): a new process loads it and indexes
+# only the entries added since (`max_id`), instead of reading and splitting every entry.
+tm_word_snapshots = Table(
+    "tm_word_snapshots",
+    metadata,
+    Column("org_id", String(40), nullable=False),
+    Column("source_locale", String(35), nullable=False),
+    Column("target_locale", String(35), nullable=False),
+    Column("max_id", BigInteger, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("org_id", "source_locale", "target_locale"),
 )

@@ -1,12 +1,16 @@
 """Filling and emptying a translation memory: TMX import and export, bilingual files.
 
 Imports stream: entries are built and stored in batches, so a TMX of a million units never
-sits in memory. `progress` (if given) is called with the number of units read so far.
+sits in memory; a thread of its own stores each batch while the next is read (the database
+works outside the GIL). After an import the index persists what makes look-ups fast in a new
+process. `progress` (if given) is called with the number of units read so far.
 """
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
@@ -19,6 +23,7 @@ from dragoman.core.assets.tm import TranslationMemory, new_entry, pair_of
 from dragoman.core.assets.tm_index.base import NewEntry, Origin, Pair
 from dragoman.core.assets.tm_text import entry_hash
 from dragoman.errors import FileFormatError, ValidationError
+from dragoman.timefmt import utcnow
 
 BATCH = 5_000
 Progress = Callable[[int], None]
@@ -43,33 +48,78 @@ def import_tmx(
     """Import a TMX file; returns new entries per pair. Without `pair`, the header's (or the
     unit's) `srclang` is the source and every other language a target; with it, the
     variants of its two languages (primary subtags match) are stored under its tags."""
-    added: dict[Pair, int] = {}
     batches: dict[Pair, list[NewEntry]] = {}
     pairs: dict[tuple[str, str], Pair] = {}
     read = 0
-    for unit in tmx.read(stream):
-        read += 1
-        for entry_pair, source, target in _unit_pairs(unit, pair, pairs):
-            entry = new_entry(
-                source, target, origin=Origin.IMPORT, key=unit.props.get(tmx.PROP_KEY),
-                created_at=unit.created_at,
-            )  # fmt: skip
-            if prev := unit.props.get(tmx.PROP_PREV, "").strip():
-                entry = _with_prev(entry, prev, unit.line)
-            batch = batches.setdefault(entry_pair, [])
-            batch.append(entry)
-            if len(batch) >= BATCH:
-                added[entry_pair] = added.get(entry_pair, 0) + tm.add(org_id, entry_pair, batch)
-                batches[entry_pair] = []
-        if progress is not None and read % 1000 == 0:
-            progress(read)
-    for entry_pair, batch in batches.items():
-        added[entry_pair] = added.get(entry_pair, 0) + (
-            tm.add(org_id, entry_pair, batch) if batch else 0
-        )
+    now = utcnow()  # units without a creation date
+    writer = _Writer(tm, org_id)
+    try:
+        for unit in tmx.read(stream):
+            read += 1
+            for entry_pair, source, target in _unit_pairs(unit, pair, pairs):
+                entry = new_entry(
+                    source, target, origin=Origin.IMPORT, key=unit.props.get(tmx.PROP_KEY),
+                    created_at=unit.created_at or now,
+                )  # fmt: skip
+                if prev := unit.props.get(tmx.PROP_PREV, "").strip():
+                    entry = _with_prev(entry, prev, unit.line)
+                batch = batches.setdefault(entry_pair, [])
+                batch.append(entry)
+                if len(batch) >= BATCH:
+                    writer.put(entry_pair, batch)
+                    batches[entry_pair] = []
+            if progress is not None and read % 1000 == 0:
+                progress(read)
+        for entry_pair, batch in batches.items():
+            writer.put(entry_pair, batch)
+    finally:
+        writer.stop()
+    added = writer.result()
+    for entry_pair in added:
+        tm.index.persist(org_id, entry_pair)
     if progress is not None:
         progress(read)
     return added
+
+
+class _Writer:
+    """Stores batches of entries on a thread of its own, in order; the first error stops
+    the storing and is raised to the reader."""
+
+    def __init__(self, tm: TranslationMemory, org_id: str) -> None:
+        self.tm = tm
+        self.org_id = org_id
+        self.added: dict[Pair, int] = {}
+        self.error: BaseException | None = None
+        self._queue: queue.Queue[tuple[Pair, list[NewEntry]] | None] = queue.Queue(maxsize=2)
+        self._thread = threading.Thread(target=self._run, name="dragoman-tm-import", daemon=True)
+        self._thread.start()
+
+    def put(self, pair: Pair, batch: list[NewEntry]) -> None:
+        if self.error is not None:
+            raise self.error
+        self._queue.put((pair, batch))
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self.error is not None:
+                continue  # drain: the reader raises at its next put
+            pair, batch = item
+            try:
+                self.added[pair] = self.added.get(pair, 0) + self.tm.add(self.org_id, pair, batch)
+            except BaseException as exc:
+                self.error = exc
+
+    def stop(self) -> None:
+        """Let the queued batches be stored, then end the thread."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def result(self) -> dict[Pair, int]:
+        """New entries per pair; the storing error, if any."""
+        if self.error is not None:
+            raise self.error
+        return self.added
 
 
 def _with_prev(entry: NewEntry, prev: str, line: int) -> NewEntry:
@@ -144,7 +194,9 @@ def import_bilingual(
                 new_entry(unit.source, target, origin=Origin.IMPORT, key=unit.id, previous=previous)
             )
         previous = unit.source
-    return tm.add(org_id, pair, entries)
+    added = tm.add(org_id, pair, entries)
+    tm.index.persist(org_id, pair)
+    return added
 
 
 def export_tmx(tm: TranslationMemory, org_id: str, pair: Pair, out: IO[bytes]) -> int:

@@ -126,5 +126,8 @@ class TmIndex(ABC):
     def touch(self, ids: Iterable[int], when: datetime) -> None:
         """Record that entries were used."""
 
+    def persist(self, org_id: str, pair: Pair) -> None:  # noqa: B027 - optional hook
+        """Store what makes the pair's look-ups fast in a new process (after an import)."""
+
     def close(self) -> None:  # noqa: B027 - optional hook, most indexes hold nothing
         """Release what the index holds."""

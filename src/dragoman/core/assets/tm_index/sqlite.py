@@ -1,8 +1,10 @@
 """SqlTmIndex: entries in the `tm_entries` table; fuzzy candidates from a cached word index.
 
-Works on any SQL database (SQLite by default). The word index of a pair is built on first
-use and kept per process (least recently used pairs dropped past `max_pairs`); each look-up
-first indexes the rows added since (ids only grow), so other processes' additions count.
+Works on any SQL database (SQLite by default). The word index of a pair is kept per process
+(least recently used pairs dropped past `max_pairs`); a process that lacks it loads the
+pair's snapshot (`tm_word_snapshots`, written by imports and whenever an index grew a lot)
+or builds it from the rows. Each look-up first indexes the rows added since (ids only
+grow), so other processes' additions count.
 """
 
 from __future__ import annotations
@@ -13,16 +15,24 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, or_, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from dragoman.core.assets.tm_index.base import Candidate, Entry, NewEntry, Origin, Pair, TmIndex
 from dragoman.core.assets.tm_index.words import WordIndex
 from dragoman.store.db import Database
 from dragoman.store.tm_tables import tm_entries as t
+from dragoman.store.tm_tables import tm_word_snapshots as snaps
+from dragoman.timefmt import utcnow
 
 _CHUNK = 500  # ids per IN list: below SQLite's variable limit on every build
 _INSERT_BATCH = 2_000
+# A snapshot is written when an index is first built or grew by this many entries (or a
+# quarter) since the one loaded; smaller indexes rebuild in well under a second.
+_SNAPSHOT_MIN = 50_000
+# SQLite's page cache for connections that insert entries (KiB; pages are taken as needed):
+# the default 2 MB makes a million-row import re-read its indexes from the OS at every step.
+_SQLITE_CACHE_KIB = 131_072
 _ENTRY_COLUMNS = (
     t.c.id,
     t.c.source_locale,
@@ -78,11 +88,21 @@ def insert_entries(conn: Connection, org_id: str, pair: Pair, entries: Iterable[
     """Insert entries in the caller's transaction, skipping duplicates; returns how many
     were new (so an approval can write its units in the transaction that approves them)."""
     sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
     added = 0
     batch: list[tuple[Any, ...]] = []
     source, target = pair.source, pair.target
+    stamp_of: datetime | None = None
+    stamp: Any = None
     for new in entries:
-        created = new.created_at.astimezone(UTC)
+        if new.created_at is not stamp_of:  # an import's entries share one time
+            stamp_of = new.created_at
+            created = new.created_at.astimezone(UTC)
+            # SQLite keeps naive UTC text, as UTCDateTime writes it
+            stamp = (
+                created.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else created
+            )
         batch.append(
             (
                 org_id,
@@ -96,8 +116,7 @@ def insert_entries(conn: Connection, org_id: str, pair: Pair, entries: Iterable[
                 new.context_key,
                 new.prev_hash,
                 new.origin.value,
-                # SQLite keeps naive UTC text, as UTCDateTime writes it
-                created.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else created,
+                stamp,
             )
         )
         if len(batch) >= _INSERT_BATCH:
@@ -125,6 +144,7 @@ class SqlTmIndex(TmIndex):
         self.max_pairs = max_pairs
         self._lock = threading.Lock()
         self._words: OrderedDict[tuple[str, Pair], WordIndex] = OrderedDict()
+        self._saved: dict[tuple[str, Pair], int] = {}  # size of the last snapshot
 
     def add(self, org_id: str, pair: Pair, entries: Iterable[NewEntry]) -> int:
         with self.db.write() as conn:
@@ -156,20 +176,27 @@ class SqlTmIndex(TmIndex):
         with self.db.read() as conn:
             for start in range(0, len(wanted), _CHUNK):
                 chunk = wanted[start : start + _CHUNK]
-                query = select(t.c.id, t.c.source_norm, t.c.origin).where(
-                    t.c.org_id == org_id, t.c.id.in_(chunk)
+                # By primary key, the organization checked here: with `org_id` in the WHERE
+                # clause SQLite walks the organization's index instead.
+                query = select(t.c.id, t.c.source_norm, t.c.origin, t.c.org_id).where(
+                    t.c.id.in_(chunk)
                 )
-                for entry_id, norm, origin in conn.execute(query):
-                    rows[entry_id] = Candidate(entry_id, norm, Origin(origin))
+                for entry_id, norm, origin, owner in conn.execute(query):
+                    if owner == org_id:
+                        rows[entry_id] = Candidate(entry_id, norm, Origin(origin))
         return [[rows[i] for i in found if i in rows] for found in ids]
 
     def _word_index(self, org_id: str, pair: Pair) -> WordIndex:
+        """The pair's word index, caught up with the rows added since (under the lock)."""
         key = (org_id, pair)
         words = self._words.get(key)
         if words is None:
-            words = self._words[key] = WordIndex()
+            words = self._load_snapshot(org_id, pair) or WordIndex()
+            self._saved[key] = words.size
+            self._words[key] = words
             while len(self._words) > self.max_pairs:
-                self._words.popitem(last=False)
+                old, _ = self._words.popitem(last=False)
+                self._saved.pop(old, None)
         self._words.move_to_end(key)
         with self.db.read() as conn:
             rows = conn.execute(
@@ -178,7 +205,45 @@ class SqlTmIndex(TmIndex):
                 .order_by(t.c.id)
             )
             words.add((r[0], r[1]) for r in rows)
+        grown = words.size - self._saved.get(key, 0)
+        if grown >= max(_SNAPSHOT_MIN, words.size // 4):
+            self._save_snapshot(org_id, pair, words)
         return words
+
+    def persist(self, org_id: str, pair: Pair) -> None:
+        """Bring the pair's word index up to date and store its snapshot (after an import)."""
+        with self._lock:
+            words = self._word_index(org_id, pair)
+            if self._saved.get((org_id, pair)) != words.size:
+                self._save_snapshot(org_id, pair, words)
+
+    def _load_snapshot(self, org_id: str, pair: Pair) -> WordIndex | None:
+        with self.db.read() as conn:
+            data = conn.execute(
+                select(snaps.c.data).where(
+                    snaps.c.org_id == org_id,
+                    snaps.c.source_locale == pair.source,
+                    snaps.c.target_locale == pair.target,
+                )
+            ).scalar()
+        return WordIndex.loads(bytes(data)) if data is not None else None
+
+    def _save_snapshot(self, org_id: str, pair: Pair, words: WordIndex) -> None:
+        data = words.dumps()
+        where = (
+            snaps.c.org_id == org_id,
+            snaps.c.source_locale == pair.source,
+            snaps.c.target_locale == pair.target,
+        )
+        with self.db.write() as conn:
+            conn.execute(delete(snaps).where(*where))
+            conn.execute(
+                insert(snaps).values(
+                    org_id=org_id, source_locale=pair.source, target_locale=pair.target,
+                    max_id=words.max_id, size=words.size, data=data, created_at=utcnow(),
+                )
+            )  # fmt: skip
+        self._saved[(org_id, pair)] = words.size
 
     def fetch(self, org_id: str, ids: Iterable[int]) -> dict[int, Entry]:
         wanted = sorted(ids)
@@ -186,10 +251,8 @@ class SqlTmIndex(TmIndex):
         with self.db.read() as conn:
             for start in range(0, len(wanted), _CHUNK):
                 chunk = wanted[start : start + _CHUNK]
-                rows = conn.execute(
-                    select(*_ENTRY_COLUMNS).where(t.c.org_id == org_id, t.c.id.in_(chunk))
-                )
-                found.update((row.id, entry_from_row(row)) for row in rows)
+                rows = conn.execute(select(*_ENTRY_COLUMNS, t.c.org_id).where(t.c.id.in_(chunk)))
+                found.update((row.id, entry_from_row(row)) for row in rows if row.org_id == org_id)
         return found
 
     def search(
