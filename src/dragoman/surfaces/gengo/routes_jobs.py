@@ -29,7 +29,7 @@ MAX_IDS = 200
 async def post_jobs(signed: SignedDep, core: CoreDep) -> JSONResponse:
     """Order jobs (`data`: `jobs`, `as_group`, `comment`); old jobs (duplicates of the last 5
     minutes, bodies approved before) are listed under `jobs` and cost nothing."""
-    order = parse_order(signed.require_data())
+    order = parse_order(signed.require_data(), core.settings)
     result = await core.gengo.submit_order(signed.org, order)
     body: dict[str, Any] = {
         "order_id": result.order_number,

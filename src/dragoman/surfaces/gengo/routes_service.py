@@ -37,7 +37,7 @@ def _unit(tag: str) -> str:
 @router.post("/service/quote")
 async def quote(signed: SignedDep, core: CoreDep) -> JSONResponse:
     """Unit count, credits and ETA (seconds) per job, without ordering anything."""
-    order = parse_order(signed.require_data())
+    order = parse_order(signed.require_data(), core.settings)
     prices = await core.gengo.quote(signed.org.id, order.jobs)
     jobs = {
         key: {"unit_count": p.unit_count, "credits": float(p.credits), "eta": p.eta_seconds,

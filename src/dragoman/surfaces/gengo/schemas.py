@@ -17,6 +17,7 @@ from dragoman.core.text_checks import check_text
 from dragoman.core.translators import Tier
 from dragoman.delivery.webhooks import ssrf
 from dragoman.errors import DragomanError, ValidationError
+from dragoman.settings import Settings
 from dragoman.surfaces.gengo.statuses import gengo_status
 
 MAX_JOBS = 200
@@ -69,13 +70,13 @@ def _text(job: dict[str, Any], name: str, limit: int, required: bool = False) ->
     return text
 
 
-def _callback(url: str | None) -> str | None:
+def _callback(url: str | None, settings: Settings) -> str | None:
     if url is not None:
-        check_callback_url(url, "callback_url")
+        check_callback_url(url, "callback_url", settings=settings)
     return url
 
 
-def _attachments(value: Any, key: str) -> list[dict[str, Any]]:
+def _attachments(value: Any, policy: ssrf.NetworkPolicy) -> list[dict[str, Any]]:
     if value in (None, ""):
         return []
     if not isinstance(value, list) or len(value) > 20:
@@ -89,7 +90,7 @@ def _attachments(value: Any, key: str) -> list[dict[str, Any]]:
         if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
             raise ValueError(f"attachments[{index}].url must be a public http(s) URL")
         try:
-            ssrf.check_url(url, ssrf.NetworkPolicy.from_cidrs(()), f"attachments[{index}].url")
+            ssrf.check_url(url, policy, f"attachments[{index}].url")
         except DragomanError as exc:
             raise ValueError(exc.message) from None
         found.append({
@@ -105,7 +106,9 @@ _CODES = {"body_src": 1350, "lc_src": 1400, "lc_tgt": 1450, "tier": 1304, "type"
           "use_preferred": 1701, "slug": 1350}  # fmt: skip
 
 
-def parse_job(key: str, job: Any, problems: _Problems, *, order_comment: str | None) -> JobRequest:
+def parse_job(
+    key: str, job: Any, problems: _Problems, *, order_comment: str | None, settings: Settings
+) -> JobRequest:
     """One submitted job (problems recorded under `key`; the result is then unused)."""
     if not isinstance(job, dict):
         problems.add(key, 1800, f"{key} must be an object")
@@ -127,11 +130,12 @@ def parse_job(key: str, job: Any, problems: _Problems, *, order_comment: str | N
     field("lc_tgt", lambda: normalize_locale(str(job.get("lc_tgt") or ""), field="lc_tgt"))
     field("tier", lambda: _tier(job.get("tier")))
     field("custom_data", lambda: _custom_data(job.get("custom_data")))
-    field("callback_url", lambda: _callback(_text(job, "callback_url", 2000)))
+    field("callback_url", lambda: _callback(_text(job, "callback_url", 2000), settings))
     field("position", lambda: _int(job.get("position"), "position", 1))
     field("max_chars", lambda: _int(job.get("max_chars"), "max_chars", 1))
     field("comment", lambda: _comment(job.get("comment"), order_comment))
-    field("attachments", lambda: _attachments(job.get("attachments"), key))
+    policy = ssrf.NetworkPolicy.from_cidrs(settings.webhook_allow_networks)
+    field("attachments", lambda: _attachments(job.get("attachments"), policy))
     field("purpose", lambda: _text(job, "purpose", MAX_SHORT))
     field("tone", lambda: _text(job, "tone", MAX_SHORT))
     field("auto_approve", lambda: _flag(job.get("auto_approve"), "auto_approve"))
@@ -207,7 +211,7 @@ def _services(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(["translation", *value]))
 
 
-def parse_order(data: Any) -> OrderRequest:
+def parse_order(data: Any, settings: Settings) -> OrderRequest:
     """`data` of `POST /translate/jobs` (or of a quote); per-job errors keyed by job."""
     if not isinstance(data, dict):
         raise ValidationError("data must be a JSON object", field="data")
@@ -226,7 +230,8 @@ def parse_order(data: Any) -> OrderRequest:
         raise ValidationError(text, field="as_group" if "as_group" in text else "comment") from None
     problems = _Problems()
     parsed = [
-        parse_job(str(k)[:60], job, problems, order_comment=comment) for k, job in jobs.items()
+        parse_job(str(k)[:60], job, problems, order_comment=comment, settings=settings)
+        for k, job in jobs.items()
     ]
     if problems.found:
         raise jobs_error(problems.found)
