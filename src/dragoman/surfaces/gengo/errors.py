@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from dragoman.errors import (
@@ -47,6 +48,42 @@ FIELD_CODES = {
     "comment": 2300, "reason": 2350, "follow_up": 2450, "rating": 2501, "data": 1251,
     "feedback": 2300,
 }  # fmt: skip
+
+
+class GengoFailure(BaseModel):
+    """`err`: Gengo's code and a message (or, per job, lists of them keyed by job)."""
+
+    code: int
+    msg: str
+
+
+class GengoErrorEnvelope(BaseModel):
+    """`{"opstat": "error", "err": {...}}`; the official client reads the body, not the status."""
+
+    opstat: str = Field(description='"error"')
+    err: GengoFailure | dict[str, list[GengoFailure]]
+
+
+_MEANINGS = {
+    400: "Bad request (a callback or attachment URL that is not public).",
+    401: "Authentication failed (code 1000; missing api_key 1150, api_sig 1100, ts 1200): a "
+    "wrong signature, a ts more than 5 minutes off, or a replayed request.",
+    402: "Not enough credits (code 2700).",
+    403: "Not allowed.",
+    404: "Not found, or another organization's (codes 2100, 2200, 2750).",
+    409: "The job is not in a state for that action (codes 2250, 2252, 2650).",
+    413: "The request body is too large (code 1351).",
+    422: "A field is missing or invalid (its Gengo code; per job: keyed by job).",
+    429: "Too many requests.",
+}
+
+
+def error_responses() -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for every error a Gengo route can answer."""
+    return {
+        status: {"model": GengoErrorEnvelope, "description": text}
+        for status, text in _MEANINGS.items()
+    }
 
 
 def ok(response: Any) -> JSONResponse:

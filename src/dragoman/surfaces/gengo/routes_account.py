@@ -9,9 +9,11 @@ from dragoman.core import gengo_views
 from dragoman.core.credits import from_micros
 from dragoman.surfaces.base import CoreDep
 from dragoman.surfaces.gengo.auth import SignedDep
-from dragoman.surfaces.gengo.errors import GengoRoute, ok
+from dragoman.surfaces.gengo.errors import GengoRoute, error_responses, ok
 
-router = APIRouter(prefix="/v2/account", route_class=GengoRoute, tags=["Gengo"])
+router = APIRouter(
+    prefix="/v2/account", route_class=GengoRoute, tags=["Gengo"], responses=error_responses()
+)
 
 
 @router.get("/balance")

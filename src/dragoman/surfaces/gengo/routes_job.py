@@ -13,10 +13,18 @@ from dragoman.errors import InvalidTransitionError, NotFoundError, ValidationErr
 from dragoman.surfaces.base import CoreDep
 from dragoman.surfaces.gengo import actions
 from dragoman.surfaces.gengo.auth import SignedDep
-from dragoman.surfaces.gengo.errors import NOT_CANCELLABLE, REVISION_ACCESS, GengoRoute, ok
+from dragoman.surfaces.gengo.errors import (
+    NOT_CANCELLABLE,
+    REVISION_ACCESS,
+    GengoRoute,
+    error_responses,
+    ok,
+)
 from dragoman.surfaces.gengo.schemas import check_active, render_comment, render_job
 
-router = APIRouter(prefix="/v2/translate/job", route_class=GengoRoute, tags=["Gengo"])
+router = APIRouter(
+    prefix="/v2/translate/job", route_class=GengoRoute, tags=["Gengo"], responses=error_responses()
+)
 JobNumber = Annotated[int, Path(ge=1, le=2**62)]
 
 

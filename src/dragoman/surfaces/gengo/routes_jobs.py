@@ -17,11 +17,13 @@ from dragoman.errors import DragomanError, ValidationError
 from dragoman.surfaces.base import CoreDep
 from dragoman.surfaces.gengo import actions
 from dragoman.surfaces.gengo.auth import SignedDep
-from dragoman.surfaces.gengo.errors import GengoRoute, ok
+from dragoman.surfaces.gengo.errors import GengoRoute, error_responses, ok
 from dragoman.surfaces.gengo.schemas import parse_order, render_job, render_order
 from dragoman.surfaces.gengo.statuses import core_statuses, gengo_status
 
-router = APIRouter(prefix="/v2/translate", route_class=GengoRoute, tags=["Gengo"])
+router = APIRouter(
+    prefix="/v2/translate", route_class=GengoRoute, tags=["Gengo"], responses=error_responses()
+)
 MAX_IDS = 200
 
 

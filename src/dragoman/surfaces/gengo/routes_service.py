@@ -15,10 +15,12 @@ from dragoman.errors import NotFoundError
 from dragoman.store.glossary_tables import glossary_terms
 from dragoman.surfaces.base import CoreDep
 from dragoman.surfaces.gengo.auth import SignedDep
-from dragoman.surfaces.gengo.errors import GengoRoute, ok
+from dragoman.surfaces.gengo.errors import GengoRoute, error_responses, ok
 from dragoman.surfaces.gengo.schemas import parse_order
 
-router = APIRouter(prefix="/v2/translate", route_class=GengoRoute, tags=["Gengo"])
+router = APIRouter(
+    prefix="/v2/translate", route_class=GengoRoute, tags=["Gengo"], responses=error_responses()
+)
 
 
 def _name(tag: str, display: str | None = None) -> str:
