@@ -1,40 +1,37 @@
 """Filling and emptying a translation memory: TMX import and export, bilingual files.
 
 Imports stream: entries are built and stored in batches, so a TMX of a million units never
-sits in memory; a thread of its own stores each batch while the next is read (the database
-works outside the GIL). After an import the index persists what makes look-ups fast in a new
-process. `progress` (if given) is called with the number of units read so far.
+sits in memory. A large file (a path) is parsed in a reader process while this one stores
+and indexes each batch; otherwise a thread of its own stores each batch while the next is
+read (the database works outside the GIL). After an import the index persists what makes
+look-ups fast in a new process. `progress` (if given) is called with the units read so far.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import replace
-from functools import lru_cache
+from collections.abc import Callable
 from typing import IO
 
 from dragoman.content.formats import registry
 from dragoman.content.model import Limits
-from dragoman.core.assets import tmx
+from dragoman.core.assets import tmx, tmx_entries
 from dragoman.core.assets.tm import TranslationMemory, new_entry, pair_of
 from dragoman.core.assets.tm_index.base import NewEntry, Origin, Pair
-from dragoman.core.assets.tm_text import entry_hash
-from dragoman.errors import FileFormatError, ValidationError
-from dragoman.timefmt import utcnow
+from dragoman.core.assets.tm_index.rows import Row
+from dragoman.core.assets.tm_index.sqlite import SqlTmIndex
+from dragoman.errors import DragomanError, FileFormatError, ValidationError
 
-BATCH = 5_000
 Progress = Callable[[int], None]
-
-
-@lru_cache(maxsize=1024)
-def _same_language(tag: str, locale: str) -> bool:
-    """True when a file's language tag names `locale` or its primary language."""
-    tag = tag.replace("_", "-").lower()
-    locale = locale.lower()
-    return tag == locale or tag.split("-")[0] == locale.split("-")[0]
+# Files this large are parsed in a reader process (starting one costs about a second).
+IN_PROCESS_BYTES = 32 * 1024 * 1024
+# Rows per transaction there: each commit rewrites every index page its rows touched, and
+# a million random hashes touch most pages of the unique index at every commit.
+COMMIT_ROWS = 50_000
 
 
 def import_tmx(
@@ -48,37 +45,80 @@ def import_tmx(
     """Import a TMX file; returns new entries per pair. Without `pair`, the header's (or the
     unit's) `srclang` is the source and every other language a target; with it, the
     variants of its two languages (primary subtags match) are stored under its tags."""
-    batches: dict[Pair, list[NewEntry]] = {}
-    pairs: dict[tuple[str, str], Pair] = {}
-    read = 0
-    now = utcnow()  # units without a creation date
-    writer = _Writer(tm, org_id)
-    try:
-        for unit in tmx.read(stream):
-            read += 1
-            for entry_pair, source, target in _unit_pairs(unit, pair, pairs):
-                entry = new_entry(
-                    source, target, origin=Origin.IMPORT, key=unit.props.get(tmx.PROP_KEY),
-                    created_at=unit.created_at or now,
-                )  # fmt: skip
-                if prev := unit.props.get(tmx.PROP_PREV, "").strip():
-                    entry = _with_prev(entry, prev, unit.line)
-                batch = batches.setdefault(entry_pair, [])
-                batch.append(entry)
-                if len(batch) >= BATCH:
+    index = tm.index
+    if (
+        isinstance(stream, str)
+        and isinstance(index, SqlTmIndex)
+        and os.path.getsize(stream) >= IN_PROCESS_BYTES
+    ):
+        added = _import_with_reader(index, org_id, stream, pair, progress)
+    else:
+        writer = _Writer(tm, org_id)
+        try:
+            for read, entry_pair, batch in tmx_entries.batches(stream, pair):
+                if batch:
                     writer.put(entry_pair, batch)
-                    batches[entry_pair] = []
-            if progress is not None and read % 1000 == 0:
-                progress(read)
-        for entry_pair, batch in batches.items():
-            writer.put(entry_pair, batch)
-    finally:
-        writer.stop()
-    added = writer.result()
+                if progress is not None:
+                    progress(read)
+        finally:
+            writer.stop()
+        added = writer.result()
     for entry_pair in added:
-        tm.index.persist(org_id, entry_pair)
-    if progress is not None:
-        progress(read)
+        index.persist(org_id, entry_pair)
+    return added
+
+
+def _import_with_reader(
+    index: SqlTmIndex, org_id: str, path: str, pair: Pair | None, progress: Progress | None
+) -> dict[Pair, int]:
+    """Parse in a reader process while this one stores each batch and indexes its words."""
+    sqlite = index.db.engine.dialect.name == "sqlite"
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    reader = context.Process(
+        target=tmx_entries.read_in_process,
+        args=(path, org_id, pair, sqlite, send),
+        name="dragoman-tmx-reader",
+        daemon=True,
+    )
+    reader.start()
+    send.close()
+    added: dict[Pair, int] = {}
+    pending: dict[Pair, list[Row]] = {}
+
+    def store(entry_pair: Pair) -> None:
+        rows = pending.pop(entry_pair, [])
+        if rows:
+            added[entry_pair] = added.get(entry_pair, 0) + index.add_rows(org_id, entry_pair, rows)
+            index.catch_up(org_id, entry_pair)  # indexed while the reader parses on
+
+    try:
+        while True:
+            try:
+                kind, read, entry_pair, rows = receive.recv()
+            except EOFError:
+                raise DragomanError("the TMX reader process stopped unexpectedly") from None
+            if kind == "error":
+                line, message = read, str(entry_pair)
+                if line is not None:
+                    message = message.removesuffix(f" (line {line})")
+                raise FileFormatError(message, line=line)
+            if kind == "done":
+                for left in list(pending):
+                    store(left)
+                break
+            if rows:
+                waiting = pending.setdefault(entry_pair, [])
+                waiting.extend(rows)
+                if len(waiting) >= COMMIT_ROWS:
+                    store(entry_pair)
+            if progress is not None:
+                progress(read)
+    finally:
+        receive.close()
+        reader.join(timeout=10)
+        if reader.is_alive():
+            reader.kill()
     return added
 
 
@@ -120,50 +160,6 @@ class _Writer:
         if self.error is not None:
             raise self.error
         return self.added
-
-
-def _with_prev(entry: NewEntry, prev: str, line: int) -> NewEntry:
-    """The entry with the previous-segment hash a Dragoman export carried."""
-    try:
-        prev_hash = int(prev)
-    except ValueError:
-        raise FileFormatError(f"prop {tmx.PROP_PREV} must be an integer", line=line) from None
-    return replace(
-        entry,
-        prev_hash=prev_hash,
-        entry_hash=entry_hash(entry.source, entry.target, entry.context_key, prev_hash),
-    )
-
-
-def _unit_pairs(
-    unit: tmx.TmxUnit, pair: Pair | None, cache: dict[tuple[str, str], Pair]
-) -> Iterator[tuple[Pair, str, str]]:
-    if pair is not None:
-        source = next(
-            (t for lang, t in unit.variants.items() if _same_language(lang, pair.source)), None
-        )
-        target = next(
-            (t for lang, t in unit.variants.items() if _same_language(lang, pair.target)), None
-        )
-        if source is not None and target is not None:
-            yield pair, source, target
-        return
-    srclang = unit.srclang
-    if not srclang or srclang == "*all*":
-        raise FileFormatError("the TMX file names no srclang: give the pair", line=unit.line)
-    source = next((t for lang, t in unit.variants.items() if _same_language(lang, srclang)), None)
-    if source is None:
-        return
-    for lang, target in unit.variants.items():
-        if _same_language(lang, srclang):
-            continue
-        found = cache.get((srclang, lang))
-        if found is None:
-            try:
-                found = cache[(srclang, lang)] = pair_of(srclang, lang)
-            except ValidationError as exc:
-                raise FileFormatError(exc.message, line=unit.line) from None
-        yield found, source, target
 
 
 def import_bilingual(

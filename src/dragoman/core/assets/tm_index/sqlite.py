@@ -12,13 +12,15 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from dragoman.core.assets.tm_index.base import Candidate, Entry, NewEntry, Origin, Pair, TmIndex
+from dragoman.core.assets.tm_index.rows import Row as InsertRow
+from dragoman.core.assets.tm_index.rows import insert_entries, insert_rows
 from dragoman.core.assets.tm_index.words import WordIndex
 from dragoman.store.db import Database
 from dragoman.store.tm_tables import tm_entries as t
@@ -26,13 +28,9 @@ from dragoman.store.tm_tables import tm_word_snapshots as snaps
 from dragoman.timefmt import utcnow
 
 _CHUNK = 500  # ids per IN list: below SQLite's variable limit on every build
-_INSERT_BATCH = 2_000
 # A snapshot is written when an index is first built or grew by this many entries (or a
 # quarter) since the one loaded; smaller indexes rebuild in well under a second.
 _SNAPSHOT_MIN = 50_000
-# SQLite's page cache for connections that insert entries (KiB; pages are taken as needed):
-# the default 2 MB makes a million-row import re-read its indexes from the OS at every step.
-_SQLITE_CACHE_KIB = 131_072
 _ENTRY_COLUMNS = (
     t.c.id,
     t.c.source_locale,
@@ -69,71 +67,6 @@ def entry_from_row(row: Row[Any] | Any) -> Entry:
         row.created_at,
         row.last_used_at,
     )
-
-
-# Driver-level statements: a million-row import cannot afford SQLAlchemy's per-row work.
-_SQLITE_INSERT = (
-    "INSERT OR IGNORE INTO tm_entries (org_id, source_locale, target_locale, source_hash, "
-    "entry_hash, source_norm, source, target, context_key, prev_hash, origin, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_PG_INSERT = (
-    "INSERT INTO tm_entries (org_id, source_locale, target_locale, source_hash, "
-    "entry_hash, source_norm, source, target, context_key, prev_hash, origin, created_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
-)
-
-
-def insert_entries(conn: Connection, org_id: str, pair: Pair, entries: Iterable[NewEntry]) -> int:
-    """Insert entries in the caller's transaction, skipping duplicates; returns how many
-    were new (so an approval can write its units in the transaction that approves them)."""
-    sqlite = conn.dialect.name == "sqlite"
-    if sqlite:
-        conn.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
-    added = 0
-    batch: list[tuple[Any, ...]] = []
-    source, target = pair.source, pair.target
-    stamp_of: datetime | None = None
-    stamp: Any = None
-    for new in entries:
-        if new.created_at is not stamp_of:  # an import's entries share one time
-            stamp_of = new.created_at
-            created = new.created_at.astimezone(UTC)
-            # SQLite keeps naive UTC text, as UTCDateTime writes it
-            stamp = (
-                created.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else created
-            )
-        batch.append(
-            (
-                org_id,
-                source,
-                target,
-                new.source_hash,
-                new.entry_hash,
-                new.source_norm,
-                new.source,
-                new.target,
-                new.context_key,
-                new.prev_hash,
-                new.origin.value,
-                stamp,
-            )
-        )
-        if len(batch) >= _INSERT_BATCH:
-            added += _insert(conn, batch, sqlite)
-            batch = []
-    if batch:
-        added += _insert(conn, batch, sqlite)
-    return added
-
-
-def _insert(conn: Connection, batch: list[tuple[Any, ...]], sqlite: bool) -> int:
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]  # open
-    try:
-        cursor.executemany(_SQLITE_INSERT if sqlite else _PG_INSERT, batch)
-        return int(cursor.rowcount)
-    finally:
-        cursor.close()
 
 
 class SqlTmIndex(TmIndex):
@@ -186,7 +119,7 @@ class SqlTmIndex(TmIndex):
                         rows[entry_id] = Candidate(entry_id, norm, Origin(origin))
         return [[rows[i] for i in found if i in rows] for found in ids]
 
-    def _word_index(self, org_id: str, pair: Pair) -> WordIndex:
+    def _word_index(self, org_id: str, pair: Pair, *, snapshot: bool = True) -> WordIndex:
         """The pair's word index, caught up with the rows added since (under the lock)."""
         key = (org_id, pair)
         words = self._words.get(key)
@@ -206,9 +139,20 @@ class SqlTmIndex(TmIndex):
             )
             words.add((r[0], r[1]) for r in rows)
         grown = words.size - self._saved.get(key, 0)
-        if grown >= max(_SNAPSHOT_MIN, words.size // 4):
+        if snapshot and grown >= max(_SNAPSHOT_MIN, words.size // 4):
             self._save_snapshot(org_id, pair, words)
         return words
+
+    def add_rows(self, org_id: str, pair: Pair, rows: Iterable[InsertRow]) -> int:
+        """Store rows built by `entry_rows` (an import's reader process builds them)."""
+        with self.db.write() as conn:
+            return insert_rows(conn, rows)
+
+    def catch_up(self, org_id: str, pair: Pair) -> None:
+        """Index the rows added since the last look-up now (during an import), without
+        writing a snapshot."""
+        with self._lock:
+            self._word_index(org_id, pair, snapshot=False)
 
     def persist(self, org_id: str, pair: Pair) -> None:
         """Bring the pair's word index up to date and store its snapshot (after an import)."""
