@@ -116,7 +116,11 @@ def create_app(
             BodyRule("/jobs/localization/files", upload),
             BodyRule("/jobs/estimate/files", upload),
             *(  # Gengo's paths answer in its envelope (before TranslatePlus's /v2/)
-                BodyRule(prefix, settings.max_request_bytes, gengo.payload_too_large_body)
+                BodyRule(
+                    prefix,
+                    upload if prefix in gengo.UPLOAD_PREFIXES else settings.max_request_bytes,
+                    gengo.payload_too_large_body,
+                )
                 for prefix in gengo.BODY_PREFIXES
             ),
             BodyRule("/v2/", upload, detail_body),  # TranslatePlus and LanguageWire uploads

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
@@ -256,7 +257,9 @@ def test_bad_input_is_refused_in_the_envelope_and_changes_nothing(api: Api) -> N
         ({"job_1": text_job("<script>alert(1)</script>")}, "job_1", 1350),
         ({"job_1": text_job("x", auto_approve=7)}, "job_1", 1651),
         ({"job_1": text_job("x", services=["proofread"])}, "job_1", 1251),
-        ({"job_1": text_job("x", type="file")}, "job_1", 1301),
+        ({"job_1": text_job("x", type="file")}, "job_1", 1302),
+        ({"job_1": text_job("x", type="file", identifier="nope")}, "job_1", 1302),
+        ({"job_1": text_job("x", type="video")}, "job_1", 1301),
     ]
     for jobs_, key, code in cases:
         answer = signer.send("POST", "/translate/jobs", {"jobs": jobs_})
@@ -378,3 +381,44 @@ def test_callbacks_are_forms_and_none_is_sent_over_60_kb(
 
             failed = wait_for(refused, what="the large callback refused")
             assert "larger than 61440" in failed and receiver.on("/large") == []
+
+
+# The client opens the upload and never closes it (gengo 1.0.0, `file_data`).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_file_quote_and_file_job_through_the_official_client(api: Api, tmp_path: Path) -> None:
+    signer, tkey = _signer(api)
+    source = tmp_path / "strings.properties"
+    source.write_text("greeting=Hello world\nfarewell=Good bye my friend\n")
+    client = _official(api, signer)
+    quoted = client.determineTranslationCost(jobs={"jobs": {"job_1": {
+        "type": "file", "file_path": str(source), "lc_src": "en", "lc_tgt": "es",
+        "tier": "standard"}}})["response"]["jobs"]["job_1"]  # fmt: skip
+    assert quoted["unit_count"] == 6 and quoted["type"] == "file" and quoted["identifier"]
+    order = client.postTranslationJobs(jobs={"jobs": {"job_1": {
+        "type": "file", "identifier": quoted["identifier"], "slug": "strings", "lc_src": "en",
+        "lc_tgt": "es", "tier": "standard"}}})["response"]  # fmt: skip
+    assert order["credits_used"] == pytest.approx(quoted["credits"])
+    number = signer.get("/translate/jobs")["response"][0]["job_id"]
+    job = _status(signer, number, "available")
+    assert job["type"] == "file" and "file_url_tgt" not in job
+    got = api.client.get(str(job["file_url_src"]), params=signer.auth())
+    assert got.content == source.read_bytes()
+    translate(api.client, tkey, core_job(api.services, number), "Hecho")
+    job = _status(signer, number, "reviewable")
+    target = api.client.get(str(job["file_url_tgt"]), params=signer.auth())
+    assert target.status_code == 200 and target.text.count("=Hecho") == 2, target.text
+    stranger, _ = _signer(api, "rival")
+    assert api.client.get(str(job["file_url_tgt"]), params=stranger.auth()).status_code == 404
+    foreign = stranger.send("POST", "/translate/jobs", {"jobs": {"job_1": text_job(
+        "", type="file", identifier=quoted["identifier"])}})  # fmt: skip
+    assert foreign["err"]["job_1"][0]["code"] == 1302  # another organization's quote
+
+
+def _official(api: Api, signer: Signer) -> Any:
+    import warnings
+
+    with warnings.catch_warnings():  # the 2015 module's regex literals warn when compiled
+        warnings.simplefilter("ignore")
+        from gengo import Gengo
+    base = str(api.client.base_url)
+    return Gengo(public_key=signer.public, private_key=signer.private, api_url=base + "/{version}")

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from dragoman.core import aliases, credits, human_units
 from dragoman.core.engine_records import EngineRecord, create_engine_record, list_engines
+from dragoman.core.gengo_files import FileQuote, find_quote, group_row
 from dragoman.core.human_units import HumanSpec
 from dragoman.core.orgs import Organization
 from dragoman.core.status import JobStatus
@@ -59,6 +60,8 @@ class JobRequest:
     services: tuple[str, ...] = ("translation",)
     force: bool = False
     max_chars: int | None = None
+    type: str = "text"  # or "file": `identifier` names a file quoted before
+    identifier: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +87,10 @@ class OrderResult:
     created_job_ids: list[str]
 
 
-def body_hash(job: JobRequest) -> str:
-    """Duplicate detection's key: the body, pair and tier."""
-    text = json.dumps([job.body_src, job.lc_src, job.lc_tgt, str(job.tier)], ensure_ascii=False)
+def body_hash(job: JobRequest, file_sha: str | None = None) -> str:
+    """Duplicate detection's key: the body (a file's hash), pair and tier."""
+    body = job.body_src if file_sha is None else f"file:{file_sha}"
+    text = json.dumps([body, job.lc_src, job.lc_tgt, str(job.tier)], ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -165,7 +169,13 @@ def submit_order(
     members: list[str] = []
     in_payload: dict[str, tuple[int, str]] = {}
     for job in sorted(order.jobs, key=_order_key):
-        sha = body_hash(job)
+        quote = None
+        if job.type == "file":
+            try:
+                quote = find_quote(conn, org.id, job.identifier or "", f"{job.key}.identifier")
+            except ValidationError as exc:
+                raise jobs_error({job.key: [(1302, exc.message)]}) from None
+        sha = body_hash(job, quote.sha256 if quote else None)
         if not job.force:
             earlier = in_payload.get(sha)
             found = earlier[0] if earlier else _recent_duplicate(conn, org.id, sha)
@@ -173,8 +183,8 @@ def submit_order(
                 result.numbers[job.key] = result.old[job.key] = found
                 members.append(earlier[1] if earlier else _job_id(conn, found))
                 continue
-        target = None if job.force else memory.get(job.key)
-        job_id, job_number, cost = _create_job(conn, org, order_id, job, sha, target)
+        target = None if job.force or quote else memory.get(job.key)
+        job_id, job_number, cost = _create_job(conn, org, order_id, job, sha, target, quote)
         result.numbers[job.key] = job_number
         if target is not None:
             result.old[job.key] = job_number
@@ -212,10 +222,18 @@ def _create_job(
     job: JobRequest,
     sha: str,
     target: str | None,
+    quote: FileQuote | None = None,
 ) -> tuple[str, int, int]:
-    """A new group and human job (completed at once when `target` came from the TM);
-    returns its core id, integer id and cost in micro-credits."""
-    units = credits.unit_count([job.body_src], job.lc_src)
+    """A new group and human job (completed at once when `target` came from the TM; a
+    quoted file's when `quote` is given); returns its core id, integer id and cost in
+    micro-credits."""
+    if quote is not None:
+        units = quote.unit_count
+        row: dict[str, Any] = {**group_row(quote), "surface": SURFACE}
+    else:
+        units = credits.unit_count([job.body_src], job.lc_src)
+        row = {"content": json.dumps({BODY_KEY: job.body_src}, ensure_ascii=False),
+               "surface": SURFACE, "words_total": units}  # fmt: skip
     engine = tier_engine(conn, org.id, job.tier)
     price = credits.price(conn, org.id, job.tier, job.lc_src, job.lc_tgt, units)
     if target is not None:
@@ -225,10 +243,8 @@ def _create_job(
         org,
         GroupSpec(
             source_locale=job.lc_src, target_locales=[job.lc_tgt], engine_id=engine.id,
-            fingerprint=sha, callback_url=None, idempotency_key=None,
-            row={"content": json.dumps({BODY_KEY: job.body_src}, ensure_ascii=False),
-                 "surface": SURFACE, "words_total": units},
-            callbacks=callbacks_for(job.callback_url),
+            fingerprint=sha, callback_url=None, idempotency_key=None, row=row,
+            filename=quote.filename if quote else None, callbacks=callbacks_for(job.callback_url),
         ),
     )  # fmt: skip
     job_id = submitted.job_ids[0]
@@ -242,7 +258,7 @@ def _create_job(
     conn.execute(
         insert(gengo_jobs).values(
             job_id=job_id, number=number, org_id=org.id, order_id=order_id,
-            group_id=submitted.group_id, slug=job.slug, type="text", lc_src=job.lc_src,
+            group_id=submitted.group_id, slug=job.slug, type=job.type, lc_src=job.lc_src,
             lc_tgt=job.lc_tgt, tier=str(job.tier), body_sha=sha, custom_data=job.custom_data,
             callback_url=job.callback_url, position=job.position, purpose=job.purpose,
             tone=job.tone, use_preferred=job.use_preferred, services=list(job.services),

@@ -4,7 +4,7 @@ up on a thread before the write), reads, and the customer's moves by integer job
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
 import anyio.to_thread
@@ -13,11 +13,14 @@ from sqlalchemy import Connection, select, update
 from dragoman.core import credits, gengo_keys, gengo_views, review
 from dragoman.core.assets.tm import Segment, pair_of
 from dragoman.core.assets.tm_index.base import Origin
+from dragoman.core.files import FileSubmitRequest, prepare
+from dragoman.core.gengo_files import record_quote
 from dragoman.core.gengo_orders import (
     JobRequest,
     OrderRequest,
     OrderResult,
     check_pairs,
+    jobs_error,
     offered,
     submit_order,
 )
@@ -27,6 +30,7 @@ from dragoman.core.status import JobStatus
 from dragoman.core.submission import screen_callback_url
 from dragoman.core.translators import Tier, Translator
 from dragoman.delivery.webhooks import ssrf
+from dragoman.errors import DragomanError
 from dragoman.settings import Settings
 from dragoman.store.gengo_tables import gengo_jobs
 from dragoman.store.review_tables import human_jobs
@@ -111,7 +115,7 @@ class GengoService:
     def _memory(self, org_id: str, order: OrderRequest) -> dict[str, str]:
         """Approved human translations the TM holds for whole bodies, by job key."""
         found: dict[str, str] = {}
-        wanted = [j for j in order.jobs if not j.force]
+        wanted = [j for j in order.jobs if not j.force and j.type == "text"]
         if not wanted:
             return found
         tm = self.reviews.tm()
@@ -189,24 +193,67 @@ class GengoService:
 
         return await self.read(read)
 
-    async def quote(self, org_id: str, jobs: list[JobRequest]) -> dict[str, credits.Price]:
-        """Unit count, credits and ETA per job key (Gengo 1551 for a pair not served)."""
+    async def quote(
+        self, org: Organization, jobs: list[JobRequest], files: dict[str, tuple[str, bytes]]
+    ) -> dict[str, tuple[credits.Price, str | None]]:
+        """Unit count, credits and ETA per job key (Gengo 1551 for a pair not served); a file
+        job's upload (`files` by job key: name and bytes) is parsed by its codec, stored,
+        and given the identifier that orders it."""
+        await self.read(lambda c: check_pairs(c, org.id, jobs))
+        identifiers: dict[str, tuple[str, int]] = {}
+        for job in jobs:
+            if job.type == "file":
+                name, data = files[job.key]
+                identifiers[job.key] = await self._store_file(org, job, name, data)
 
-        def read(conn: Connection) -> dict[str, credits.Price]:
-            check_pairs(conn, org_id, jobs)
-            return {
-                j.key: credits.price(
-                    conn,
-                    org_id,
-                    j.tier,
-                    j.lc_src,
-                    j.lc_tgt,
+        def read(conn: Connection) -> dict[str, tuple[credits.Price, str | None]]:
+            found: dict[str, tuple[credits.Price, str | None]] = {}
+            for j in jobs:
+                ident, units = identifiers.get(j.key) or (
+                    None,
                     credits.unit_count([j.body_src], j.lc_src),
                 )
-                for j in jobs
-            }
+                price = credits.price(conn, org.id, j.tier, j.lc_src, j.lc_tgt, units)
+                found[j.key] = (price, ident)
+            return found
 
         return await self.read(read)
+
+    async def _store_file(
+        self, org: Organization, job: JobRequest, name: str, data: bytes
+    ) -> tuple[str, int]:
+        request = FileSubmitRequest(
+            source_locale=job.lc_src, target_locales=[job.lc_tgt], filename=name, data=data,
+            surface="gengo",
+        )  # fmt: skip
+        try:
+            prepared = await anyio.to_thread.run_sync(prepare, org, request, self.settings)
+        except DragomanError as exc:
+            raise jobs_error({job.key: [(1802, f"file upload failed: {exc.message}")]}) from None
+        blobs = self.reviews.blobs
+        await anyio.to_thread.run_sync(blobs.put_bytes, prepared.blob_key, data)
+        try:
+            ident = await self.write(lambda c: record_quote(c, org.id, prepared, len(data)))
+        except BaseException:
+            await anyio.to_thread.run_sync(blobs.delete, prepared.blob_key)
+            raise
+        return ident, prepared.words
+
+    async def open_file(
+        self, org_id: str, number: int, which: str
+    ) -> tuple[str, str, Iterator[bytes]]:
+        """A file job's source or shown translation: (filename, media type, chunks)."""
+        key, filename, media = await self.read(
+            lambda c: gengo_views.file_of(c, org_id, number, which)
+        )
+        handle = await anyio.to_thread.run_sync(self.reviews.blobs.open, key)
+
+        def chunks() -> Iterator[bytes]:
+            with handle:
+                while chunk := handle.read(256 * 1024):
+                    yield chunk
+
+        return filename, media, chunks()
 
 
 def _organization(conn: Connection, org_id: str) -> Organization:

@@ -16,7 +16,7 @@ from dragoman.core.status import JobStatus
 from dragoman.errors import NotFoundError
 from dragoman.store.gengo_tables import gengo_jobs, gengo_orders
 from dragoman.store.review_tables import human_jobs, job_units
-from dragoman.store.tables import job_groups, jobs
+from dragoman.store.tables import artifacts, job_groups, jobs
 
 MAX_LIST = 200
 
@@ -53,12 +53,15 @@ class GengoJob:
     from_memory: bool
     created_at: datetime
     completed_at: datetime | None
+    type: str = "text"
+    has_output_file: bool = False
 
 
 def _query() -> Any:
     return (
         select(
             gengo_jobs, jobs.c.status, jobs.c.output, jobs.c.completed_at, job_groups.c.content,
+            jobs.c.output_artifact_id,
             human_jobs.c.unit_count, human_jobs.c.credits_micros, human_jobs.c.currency,
             human_jobs.c.eta_seconds, human_jobs.c.auto_approve, human_jobs.c.instructions,
             human_jobs.c.max_chars, gengo_orders.c.number.label("order_number"),
@@ -86,7 +89,8 @@ def _job(row: Any, machine: str | None = None) -> GengoJob:
         row.lc_tgt, row.tier, row.unit_count, int(row.credits_micros), row.currency,
         row.eta_seconds, row.auto_approve, row.slug, row.custom_data, row.callback_url,
         row.position, row.instructions, row.max_chars, list(row.services or []), row.purpose,
-        row.tone, bool(row.from_memory), row.created_at, row.completed_at,
+        row.tone, bool(row.from_memory), row.created_at, row.completed_at, row.type,
+        shown and row.output_artifact_id is not None,
     )  # fmt: skip
 
 
@@ -199,6 +203,29 @@ def core_id(conn: Connection, org_id: str, number: int) -> str:
     if value is None:
         raise NotFoundError(f"job {number} not found", field="job_id", gengo_code=2100)
     return str(value)
+
+
+def file_of(conn: Connection, org_id: str, number: int, which: str) -> tuple[str, str, str]:
+    """(blob key, filename, media type) of a file job's source or shown translation;
+    NotFoundError when there is none (a text job, or no translation to show yet)."""
+    job = get_job(conn, org_id, number)
+    if which == "source":
+        column = job_groups.c.source_artifact_id
+        query = select(column).join(gengo_jobs, gengo_jobs.c.group_id == job_groups.c.id)
+    else:
+        if not job.has_output_file:
+            raise NotFoundError(f"job {number} has no translated file to show yet")
+        column = jobs.c.output_artifact_id
+        query = select(column).join(gengo_jobs, gengo_jobs.c.job_id == jobs.c.id)
+    artifact_id = conn.execute(query.where(gengo_jobs.c.number == number)).scalar()
+    row = conn.execute(
+        select(artifacts.c.blob_key, artifacts.c.filename, artifacts.c.media_type).where(
+            artifacts.c.id == artifact_id
+        )
+    ).first()
+    if row is None or row.blob_key is None:
+        raise NotFoundError(f"job {number} has no {which} file")
+    return row.blob_key, row.filename or "file", row.media_type
 
 
 def job_by_core_id(conn: Connection, job_id: str) -> GengoJob | None:

@@ -47,6 +47,20 @@ gengo_orders = Table(
     Index("ix_gengo_orders_org", "org_id", "created_at"),
 )
 
+gengo_file_quotes = Table(
+    "gengo_file_quotes",
+    metadata,
+    # A file uploaded with a quote: its `identifier` orders it (`type: file`) later.
+    Column("identifier", String(40), primary_key=True),
+    Column("org_id", String(40), nullable=False),
+    Column("artifact_id", String(40), nullable=False),
+    Column("lc_src", String(64), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("unit_count", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 gengo_jobs = Table(
     "gengo_jobs",
     metadata,

@@ -17,7 +17,15 @@ ROUTERS: tuple[APIRouter, ...] = (
     routes_account.router,
 )
 # Paths whose oversized bodies are refused in Gengo's envelope (before TranslatePlus's /v2/).
-BODY_PREFIXES = ("/v2/translate/job", "/v2/translate/service", "/v2/translate/order",
-                 "/v2/account/")  # fmt: skip
+BODY_PREFIXES = ("/v2/translate/service/quote", "/v2/translate/job", "/v2/translate/service",
+                 "/v2/translate/order", "/v2/account/")  # fmt: skip
+UPLOAD_PREFIXES = frozenset({"/v2/translate/service/quote"})  # file quotes: the upload limit
 
-__all__ = ["BODY_PREFIXES", "ROUTERS", "SURFACE", "payload_too_large_body", "profile"]
+__all__ = [
+    "BODY_PREFIXES",
+    "ROUTERS",
+    "SURFACE",
+    "UPLOAD_PREFIXES",
+    "payload_too_large_body",
+    "profile",
+]

@@ -7,7 +7,7 @@ request was already received within the ts window (replays; kept in the database
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import unquote
 
@@ -32,6 +32,7 @@ class Signed:
     org: Organization
     params: dict[str, str]
     data: Any | None
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # field -> (name, bytes)
 
     def require_data(self) -> Any:
         """The `data` field's JSON; ValidationError (1250) when it was not sent."""
@@ -41,22 +42,27 @@ class Signed:
         return self.data
 
 
-async def _parameters(request: Request) -> dict[str, str]:
+async def _parameters(request: Request) -> tuple[dict[str, str], dict[str, tuple[str, bytes]]]:
     query = {k: unquote(v) for k, v in request.query_params.items()}
     if request.method in SAFE_METHODS or request.method == "DELETE":
-        return query
+        return query, {}
     try:
         form = await request.form()
     except Exception as exc:  # a malformed form body: say so in the envelope
         raise ValidationError(f"the request body is not a valid form: {exc}"[:300],
                               field="data", gengo_code=DATA_INVALID) from None  # fmt: skip
     fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
-    return {**query, **fields}
+    files = {
+        k: (v.filename or k, await v.read())
+        for k, v in form.multi_items()
+        if not isinstance(v, str)
+    }
+    return {**query, **fields}, files
 
 
 async def signed_request(request: Request, core: CoreDep) -> Signed:
     """Check the request's signature (Gengo 1000 when it fails) and decode `data`."""
-    params = await _parameters(request)
+    params, files = await _parameters(request)
     for name in _SIGNING:
         if not params.get(name):
             raise AuthenticationError(f"{name} is a required field", field=name,
@@ -70,6 +76,7 @@ async def signed_request(request: Request, core: CoreDep) -> Signed:
             params["api_key"].encode(), params["ts"].encode(), params["api_sig"].encode(),
             request.method.encode(), request.url.path.encode(),
             json.dumps(rest, ensure_ascii=False).encode(),
+            *(name.encode() + b"=" + data for name, (_, data) in sorted(files.items())),
         ])  # fmt: skip
     org = await core.gengo.authenticate(params["api_key"], params["ts"], params["api_sig"], print_)
     org = admit(core, org)
@@ -80,7 +87,7 @@ async def signed_request(request: Request, core: CoreDep) -> Signed:
         except ValueError:
             raise ValidationError("JSON data cannot be decoded", field="data",
                                   gengo_code=DATA_INVALID) from None  # fmt: skip
-    return Signed(org, params, data)
+    return Signed(org, params, data, files)
 
 
 SignedDep = Annotated[Signed, Depends(signed_request)]

@@ -36,7 +36,7 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def render_callback(conn: Connection, delivery: Delivery) -> bytes:
+def render_callback(conn: Connection, delivery: Delivery, base_url: str = "") -> bytes:
     """`job=<payload JSON>`, with the status the event recorded; or `comment=<JSON>`."""
     job = gengo_views.job_by_core_id(conn, delivery.job_id) if delivery.job_id else None
     if job is None:  # deleted before it could be sent: say so, thinly
@@ -55,7 +55,7 @@ def render_callback(conn: Connection, delivery: Delivery) -> bytes:
             "custom_data": job.custom_data or "",
         }
         return urlencode({"comment": _compact(comment)}).encode()
-    body = render_job(job)
+    body = render_job(job, base_url)
     status = payload.get("status")
     if isinstance(status, str) and status in JobStatus.__members__.values():
         body["status"] = gengo_status(JobStatus(status), job.rejected)
@@ -64,9 +64,10 @@ def render_callback(conn: Connection, delivery: Delivery) -> bytes:
 
 def profile(settings: Settings) -> CallbackProfile:
     """The profile with the configured retry schedule."""
+    base_url = settings.public_url or ""
     return CallbackProfile(
         SURFACE,
-        render_callback,
+        lambda conn, delivery: render_callback(conn, delivery, base_url),
         content_type=FORM,
         max_payload_bytes=MAX_PAYLOAD_BYTES,
         schedule=tuple(settings.gengo_callback_retry_schedule),

@@ -3,10 +3,11 @@ comments, revisions and feedback."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from dragoman.core import gengo_views
 from dragoman.errors import InvalidTransitionError, NotFoundError, ValidationError
@@ -33,7 +34,7 @@ async def get_job(id: JobNumber, signed: SignedDep, core: CoreDep) -> JSONRespon
     """The job payload (`pre_mt=1`: the machine draft while no human translation is shown)."""
     pre_mt = signed.params.get("pre_mt") in ("1", "true")
     job = await core.gengo.read(lambda c: gengo_views.get_job(c, signed.org.id, id, pre_mt=pre_mt))
-    return ok({"job": render_job(job)})
+    return ok({"job": render_job(job, core.settings.public_url or "")})
 
 
 @router.put("/{id}")
@@ -116,6 +117,21 @@ def _body(output: str | None, targets: dict[str, str]) -> str:
         if isinstance(value, str):
             return value
     return "\n".join(targets.values())
+
+
+@router.get("/{id}/file/{which}")
+async def get_file(
+    id: JobNumber,
+    which: Annotated[Literal["source", "target"], Path()],
+    signed: SignedDep,
+    core: CoreDep,
+) -> StreamingResponse:
+    """A file job's source file, or its translation once it is reviewable."""
+    filename, media, chunks = await core.gengo.open_file(signed.org.id, id, which)
+    quoted = quote(filename)
+    disposition = f"attachment; filename*=UTF-8''{quoted}"
+    return StreamingResponse(chunks, media_type=media,
+                             headers={"Content-Disposition": disposition})  # fmt: skip
 
 
 @router.get("/{id}/feedback")

@@ -42,7 +42,8 @@ async def post_jobs(signed: SignedDep, core: CoreDep) -> JSONResponse:
     if result.old:
         numbers = list(result.old.values())
         found = await core.gengo.read(lambda c: gengo_views.get_jobs(c, signed.org.id, numbers))
-        by_number = {j.number: render_job(j) for j in found}
+        base = core.settings.public_url or ""
+        by_number = {j.number: render_job(j, base) for j in found}
         body["jobs"] = {key: [by_number[n]] for key, n in result.old.items() if n in by_number}
     return ok(body)
 
@@ -100,7 +101,7 @@ async def get_jobs(
     """Several jobs by comma-separated ids (other organizations' ids are left out)."""
     numbers = parse_ids(ids)
     jobs = await core.gengo.read(lambda c: gengo_views.get_jobs(c, signed.org.id, numbers))
-    return ok({"jobs": [render_job(j) for j in jobs]})
+    return ok({"jobs": [render_job(j, core.settings.public_url or "") for j in jobs]})
 
 
 @router.put("/jobs")

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Connection, func, select
 
 from dragoman.core.credits import CHARACTER_LANGUAGES, from_micros
+from dragoman.core.gengo_orders import jobs_error
 from dragoman.errors import NotFoundError
 from dragoman.store.glossary_tables import glossary_terms
 from dragoman.surfaces.base import CoreDep
@@ -39,13 +40,25 @@ def _unit(tag: str) -> str:
 @router.post("/service/quote")
 async def quote(signed: SignedDep, core: CoreDep) -> JSONResponse:
     """Unit count, credits and ETA (seconds) per job, without ordering anything."""
-    order = parse_order(signed.require_data(), core.settings)
-    prices = await core.gengo.quote(signed.org.id, order.jobs)
-    jobs = {
-        key: {"unit_count": p.unit_count, "credits": float(p.credits), "eta": p.eta_seconds,
-              "currency": p.currency}
-        for key, p in prices.items()
-    }  # fmt: skip
+    order = parse_order(signed.require_data(), core.settings, quoting=True)
+    files: dict[str, tuple[str, bytes]] = {}
+    missing: dict[str, list[tuple[int, str]]] = {}
+    for job in order.jobs:
+        if job.type == "file":
+            upload = signed.files.get(job.identifier or "")
+            if upload is None:
+                missing[job.key] = [(1803, f"missing file: no upload named {job.identifier!r}")]
+            else:
+                files[job.key] = upload
+    if missing:
+        raise jobs_error(missing)
+    prices = await core.gengo.quote(signed.org, order.jobs, files)
+    jobs: dict[str, Any] = {}
+    for key, (p, identifier) in prices.items():
+        jobs[key] = {"unit_count": p.unit_count, "credits": float(p.credits),
+                     "eta": p.eta_seconds, "currency": p.currency}  # fmt: skip
+        if identifier is not None:
+            jobs[key].update(type="file", identifier=identifier, filename=files[key][0])
     return ok({"jobs": jobs})
 
 

@@ -107,9 +107,16 @@ _CODES = {"body_src": 1350, "lc_src": 1400, "lc_tgt": 1450, "tier": 1304, "type"
 
 
 def parse_job(
-    key: str, job: Any, problems: _Problems, *, order_comment: str | None, settings: Settings
+    key: str,
+    job: Any,
+    problems: _Problems,
+    *,
+    order_comment: str | None,
+    settings: Settings,
+    quoting: bool = False,
 ) -> JobRequest:
-    """One submitted job (problems recorded under `key`; the result is then unused)."""
+    """One submitted job (problems recorded under `key`; the result is then unused). A file
+    job names its quoted file's `identifier` (or, in a quote, the upload's `file_key`)."""
     if not isinstance(job, dict):
         problems.add(key, 1800, f"{key} must be an object")
         return _placeholder(key)
@@ -123,9 +130,17 @@ def parse_job(
             problems.add(key, _CODES.get(name, 1251), message)
 
     field("type", lambda: _type(job.get("type")))
-    field("body_src", lambda: check_active(
-        _text(job, "body_src", MAX_BODY_CHARS, required=True) or "", "body_src"))  # fmt: skip
-    field("slug", lambda: _text(job, "slug", MAX_SHORT, required=True))
+    is_file = values.get("type") == "file"
+    if is_file:
+        name = "file_key" if quoting else "identifier"
+        code = 1803 if quoting else 1302
+        field("identifier", lambda: _text(job, name, 200, required=True))
+        if "identifier" not in values:
+            problems.found[key][-1] = (code, f"{name} is a required field for a file job")
+    else:
+        field("body_src", lambda: check_active(
+            _text(job, "body_src", MAX_BODY_CHARS, required=True) or "", "body_src"))  # fmt: skip
+    field("slug", lambda: _text(job, "slug", MAX_SHORT, required=not quoting) or "")
     field("lc_src", lambda: normalize_locale(str(job.get("lc_src") or ""), field="lc_src"))
     field("lc_tgt", lambda: normalize_locale(str(job.get("lc_tgt") or ""), field="lc_tgt"))
     field("tier", lambda: _tier(job.get("tier")))
@@ -147,8 +162,7 @@ def parse_job(
     if values["lc_src"] == values["lc_tgt"]:
         problems.add(key, 1551, "lc_src and lc_tgt must differ")
         return _placeholder(key)
-    values.pop("type")  # text: the only kind this server orders
-    return JobRequest(key=key, **values)
+    return JobRequest(key=key, body_src=values.pop("body_src", ""), **values)
 
 
 def _placeholder(key: str) -> JobRequest:
@@ -159,8 +173,8 @@ def _type(value: Any) -> str:
     if value in (None, "", "text"):
         return "text"
     if value == "file":
-        raise ValueError("file jobs are not supported by this server: send type text")
-    raise ValueError(f"type must be text (not {str(value)[:20]!r})")
+        return "file"
+    raise ValueError(f"type must be text or file (not {str(value)[:20]!r})")
 
 
 def _tier(value: Any) -> Tier:
@@ -211,7 +225,7 @@ def _services(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(["translation", *value]))
 
 
-def parse_order(data: Any, settings: Settings) -> OrderRequest:
+def parse_order(data: Any, settings: Settings, *, quoting: bool = False) -> OrderRequest:
     """`data` of `POST /translate/jobs` (or of a quote); per-job errors keyed by job."""
     if not isinstance(data, dict):
         raise ValidationError("data must be a JSON object", field="data")
@@ -230,7 +244,9 @@ def parse_order(data: Any, settings: Settings) -> OrderRequest:
         raise ValidationError(text, field="as_group" if "as_group" in text else "comment") from None
     problems = _Problems()
     parsed = [
-        parse_job(str(k)[:60], job, problems, order_comment=comment, settings=settings)
+        parse_job(
+            str(k)[:60], job, problems, order_comment=comment, settings=settings, quoting=quoting
+        )
         for k, job in jobs.items()
     ]
     if problems.found:
@@ -245,8 +261,9 @@ def _credits(micros: int) -> float:
     return float(from_micros(micros))
 
 
-def render_job(job: GengoJob) -> dict[str, Any]:
-    """The job payload of the seed (for responses and callbacks)."""
+def render_job(job: GengoJob, base_url: str = "") -> dict[str, Any]:
+    """The job payload of the seed (for responses and callbacks); a file job's links start
+    with `base_url` (the server's public URL when set)."""
     body: dict[str, Any] = {
         "job_id": job.number,
         "order_id": job.order_number,
@@ -271,6 +288,12 @@ def render_job(job: GengoJob) -> dict[str, Any]:
         value = getattr(job, name)
         if value is not None:
             body[name] = value
+    if job.type == "file":
+        body["type"] = "file"
+        link = f"{base_url.rstrip('/')}/v2/translate/job/{job.number}/file"
+        body["file_url_src"] = f"{link}/source"
+        if job.has_output_file:
+            body["file_url_tgt"] = f"{link}/target"
     if job.machine is not None and not job.body_tgt:
         body["mt"] = 1
         body["body_tgt"] = job.machine

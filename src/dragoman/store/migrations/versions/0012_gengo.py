@@ -1,4 +1,4 @@
-"""Gengo: key pairs, seen signed requests, orders and jobs
+"""Gengo: key pairs, seen signed requests, file quotes, orders and jobs
 
 Revision ID: 0012
 Revises: 0011
@@ -6,7 +6,8 @@ Create Date: 2026-12-10 06:00:00
 
 `gengo_keys` (public key -> organization and private key, which HMAC needs in clear),
 `gengo_seen_requests` (fingerprints of signed state-changing requests within the ts window:
-replays are refused), `gengo_orders` (integer order ids, the jobs of each order) and
+replays are refused), `gengo_file_quotes` (files uploaded with a quote, ordered later by
+their identifier), `gengo_orders` (integer order ids, the jobs of each order) and
 `gengo_jobs` (a job's Gengo fields: integer id, slug, custom data, callback URL, position,
 duplicate-detection hash).
 """
@@ -56,6 +57,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_gengo_orders_org", "gengo_orders", ["org_id", "created_at"])
     op.create_table(
+        "gengo_file_quotes",
+        sa.Column("identifier", sa.String(40), primary_key=True),
+        sa.Column("org_id", sa.String(40), nullable=False),
+        sa.Column("artifact_id", sa.String(40), nullable=False),
+        sa.Column("lc_src", sa.String(64), nullable=False),
+        sa.Column("filename", sa.String(255), nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("unit_count", sa.Integer, nullable=False),
+        sa.Column("created_at", _tz(), nullable=False),
+    )
+    op.create_table(
         "gengo_jobs",
         sa.Column("job_id", sa.String(40), primary_key=True),
         sa.Column("number", sa.BigInteger, nullable=False, unique=True),
@@ -86,6 +98,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("gengo_jobs")
+    op.drop_table("gengo_file_quotes")
     op.drop_table("gengo_orders")
     op.drop_table("gengo_seen_requests")
     op.drop_table("gengo_keys")
