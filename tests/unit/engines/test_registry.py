@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from dragoman.engines.apertium import ApertiumEngine, ApertiumOptions
+from dragoman.engines.human import HumanEngine
 from dragoman.engines.identity import IdentityEngine
 from dragoman.engines.pseudo import PseudoEngine
 from dragoman.engines.registry import PROVIDERS, EnginePool, build_engine
@@ -19,11 +20,12 @@ def test_providers() -> None:
         "apertium": ApertiumEngine,
         "pseudo": PseudoEngine,
         "identity": IdentityEngine,
+        "human": HumanEngine,
     } == PROVIDERS
 
 
 def test_unknown_provider_lists_the_known_ones() -> None:
-    with pytest.raises(ValidationError, match="apertium, identity, pseudo") as caught:
+    with pytest.raises(ValidationError, match="apertium, human, identity, pseudo") as caught:
         build_engine("deepl", {}, Settings())
     assert caught.value.field == "provider"
 
