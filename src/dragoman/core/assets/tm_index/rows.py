@@ -25,6 +25,20 @@ _PG_INSERT = (
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
 )
 _INSERT_BATCH = 2_000
+_COPY_FROM = 500  # PostgreSQL batches this large go through COPY
+_COLUMNS = (
+    "org_id, source_locale, target_locale, source_hash, entry_hash, source_norm, source, "
+    "target, context_key, prev_hash, origin, created_at"
+)
+_PG_INSERT_LOADED = (
+    f"INSERT INTO tm_entries ({_COLUMNS}) SELECT {_COLUMNS} FROM tm_entries_load "  # noqa: S608 - constants only
+    "ON CONFLICT DO NOTHING"
+)
+_PG_COLUMN_TYPES = (
+    "org_id varchar(40), source_locale varchar(35), target_locale varchar(35), "
+    "source_hash bigint, entry_hash bigint, source_norm text, source text, target text, "
+    "context_key text, prev_hash bigint, origin varchar(10), created_at timestamptz"
+)
 # SQLite's page cache for connections that insert entries (KiB; pages are taken as needed):
 # the default 2 MB makes a million-row import re-read its indexes from the OS at every step.
 _SQLITE_CACHE_KIB = 131_072
@@ -76,7 +90,25 @@ def insert_entries(conn: Connection, org_id: str, pair: Pair, entries: Iterable[
 def _insert(conn: Connection, batch: list[Row], sqlite: bool) -> int:
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]  # open
     try:
+        if not sqlite and len(batch) >= _COPY_FROM:
+            return _copy_insert(cursor, batch)
         cursor.executemany(_SQLITE_INSERT if sqlite else _PG_INSERT, batch)
         return int(cursor.rowcount)
     finally:
         cursor.close()
+
+
+def _copy_insert(cursor: Any, batch: list[Row]) -> int:
+    """PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT (a statement per
+    row costs the server several times more)."""
+    cursor.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS tm_entries_load "
+        f"({_PG_COLUMN_TYPES}) ON COMMIT DELETE ROWS"
+    )
+    with cursor.copy(f"COPY tm_entries_load ({_COLUMNS}) FROM STDIN") as copy:
+        for row in batch:
+            copy.write_row(row)
+    cursor.execute(_PG_INSERT_LOADED)
+    added = int(cursor.rowcount)
+    cursor.execute("TRUNCATE tm_entries_load")
+    return added
