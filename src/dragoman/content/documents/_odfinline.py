@@ -1,7 +1,15 @@
 """ODF paragraph content (`text:p`, `text:h`) as tagged text and back: `text:span` and
 `text:a` are paired tags (their attributes kept), `text:s` is spaces, and every other inline
 element (tab, line break, note, frame, annotation, field, bookmark) an empty tag that moves
-whole, its own paragraphs translated separately."""
+whole, its own paragraphs translated separately.
+
+White space follows ODF (1.2 part 1, 6.1.2) as LibreOffice reads it: tabs and line feeds in
+text are spaces, a space right after another literal space is dropped even across a span or
+link boundary (or a zero-width element such as a bookmark), spaces at a paragraph's start are
+dropped, and `text:s`, tabs, breaks and other inline content end such a run. Writing does the
+reverse: a space that would collapse is written as `text:s`, so spaces at tag boundaries
+survive a round trip exactly.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +27,17 @@ TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 SPAN, LINK, SPACE = f"{{{TEXT}}}span", f"{{{TEXT}}}a", f"{{{TEXT}}}s"
 TAB, BREAK = f"{{{TEXT}}}tab", f"{{{TEXT}}}line-break"
 _COUNT = f"{{{TEXT}}}c"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+# Zero-width elements: a space after one still collapses with a space before it.
+_ZERO_WIDTH = frozenset(
+    {f"{{{TEXT}}}{name}" for name in (
+        "bookmark", "bookmark-start", "bookmark-end", "reference-mark", "reference-mark-start",
+        "reference-mark-end", "soft-page-break", "change", "change-start", "change-end",
+        "toc-mark", "toc-mark-start", "toc-mark-end", "alphabetical-index-mark",
+        "alphabetical-index-mark-start", "alphabetical-index-mark-end", "user-index-mark",
+        "user-index-mark-start", "user-index-mark-end")}
+    | {f"{{{_OFFICE}}}annotation", f"{{{_OFFICE}}}annotation-end"}
+)  # fmt: skip
 _WHITE = re.compile(r"[ \t\r\n]+")
 _SPECIAL = re.compile(r"( {2,}|\t|\n)")
 
@@ -35,7 +54,7 @@ def read(paragraph: etree._Element) -> tuple[str, dict[int, Any]]:
     """The tagged text of a paragraph and its payloads (Pair, or the ordinal of a kept
     inline element among `kept(paragraph)`)."""
     builder = TaggedBuilder()
-    state = [True, 0]  # at the paragraph's start; kept elements so far
+    state = [True, 0]  # a literal space would be dropped here; kept elements so far
     _walk(paragraph, builder, state)
     return builder.result(), builder.payloads
 
@@ -54,7 +73,8 @@ def _walk(parent: etree._Element, builder: TaggedBuilder, state: list[Any]) -> N
         elif isinstance(tag, str):
             builder.empty(state[1])
             state[1] += 1
-            state[0] = False
+            if tag not in _ZERO_WIDTH:
+                state[0] = False
         _text(builder, child.tail, state)
 
 
@@ -66,7 +86,7 @@ def _text(builder: TaggedBuilder, text: str | None, state: list[Any]) -> None:
         text = text.lstrip(" ")
     if text:
         builder.text(text)
-        state[0] = False
+        state[0] = text.endswith(" ")
 
 
 def _count(space: etree._Element) -> int:
@@ -119,43 +139,53 @@ def write(paragraph: etree._Element, tagged: str, payloads: Mapping[int, Any]) -
                 element = keep[ordinal]
                 element.tail = None
                 parent.append(element)
-                writer.started = True
+                writer.placed(element)
         else:
             writer.add(parent, piece.text)
 
 
 class _Writer:
-    """Appends text to an element the way ODF keeps it: runs of spaces as `text:s`, tabs
+    """Appends text to an element the way ODF keeps it: a space that would collapse (after a
+    literal space, even across a tag boundary, or at the paragraph's start) as `text:s`, tabs
     as `text:tab`, line breaks as `text:line-break`."""
 
     def __init__(self, paragraph: etree._Element) -> None:
         self.paragraph = paragraph
-        self.started = False
+        self.collapsing = True  # a literal space written now would be dropped
+
+    def placed(self, element: etree._Element) -> None:
+        """A kept inline element was appended."""
+        if element.tag not in _ZERO_WIDTH:
+            self.collapsing = False
 
     def add(self, parent: etree._Element, text: str) -> None:
         text = clean(text).replace("\r\n", "\n").replace("\r", "\n")
-        for index, part in enumerate(_SPECIAL.split(text)):
+        for part in _SPECIAL.split(text):
             if not part:
                 continue
             if part == "\t":
                 etree.SubElement(parent, TAB)
+                self.collapsing = False
             elif part == "\n":
                 etree.SubElement(parent, BREAK)
-            elif index % 2 == 0 and not (part[0] == " " and not self.started):
-                self._literal(parent, part)
-            else:  # spaces that collapse: the first one literal unless the paragraph starts
-                spaces = len(part) - len(part.lstrip(" "))
-                if self.started:
-                    self._literal(parent, " ")
-                    spaces -= 1
-                if spaces:
-                    element = etree.SubElement(parent, SPACE)
-                    if spaces > 1:
-                        element.set(_COUNT, str(spaces))
-                if part.strip(" "):
-                    self.started = True
-                    self._literal(parent, part.lstrip(" "))
-            self.started = True
+                self.collapsing = False
+            else:
+                self._spaced(parent, part)
+
+    def _spaced(self, parent: etree._Element, part: str) -> None:
+        """Text that may start with spaces (the only place a run of two or more can be)."""
+        rest = part.lstrip(" ")
+        spaces = len(part) - len(rest)
+        if spaces and not self.collapsing:
+            self._literal(parent, " ")
+            spaces -= 1
+        if spaces:
+            element = etree.SubElement(parent, SPACE)
+            if spaces > 1:
+                element.set(_COUNT, str(spaces))
+            self.collapsing = False
+        if rest:
+            self._literal(parent, rest)
 
     def _literal(self, parent: etree._Element, text: str) -> None:
         if len(parent):
@@ -163,4 +193,4 @@ class _Writer:
             last.tail = (last.tail or "") + text
         else:
             parent.text = (parent.text or "") + text
-        self.started = True
+        self.collapsing = text.endswith(" ")
