@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import select
 
 from dragoman.cli.common import console, err_console, open_database
@@ -73,18 +73,17 @@ def _import_tmx(
 ) -> dict[Pair, int]:
     columns = (
         TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("bytes"),
+        TextColumn("{task.completed:,} units"),
         TimeElapsedColumn(),
     )
-    with file.open("rb") as stream, Progress(*columns, console=err_console) as progress:
-        task = progress.add_task(f"importing {file.name}", total=file.stat().st_size)
+    with Progress(*columns, console=err_console) as progress:
+        task = progress.add_task(f"importing {file.name}", total=None)
 
-        def advance(_units: int) -> None:
-            progress.update(task, completed=stream.tell())
+        def advance(units: int) -> None:
+            progress.update(task, completed=units)
 
-        return tm_io.import_tmx(tm, org_id, stream, pair=pair, progress=advance)
+        # A path, not a stream: a large file is then parsed in a reader process of its own.
+        return tm_io.import_tmx(tm, org_id, str(file), pair=pair, progress=advance)
 
 
 @tm_app.command("export")
