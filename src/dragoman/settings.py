@@ -34,6 +34,12 @@ class Settings(BaseSettings):
         gt=0,
         description="A delivered human job awaiting review is approved after this many hours.",
     )
+    preferred_translator_hours: float = Field(
+        24.0,
+        ge=0,
+        description="A human job ordered with use_preferred (Gengo) is offered only to the "
+        "organization's preferred translators for this many hours, then to all.",
+    )
     requeue_after_seconds: float = Field(
         60.0, gt=0, description="A queued job untouched this long is dispatched again."
     )

@@ -119,14 +119,15 @@ def test_order_review_and_every_job_endpoint(api_any: Api) -> None:
                  comment="Keep it short.", purpose="Business", tone="Formal",
                  attachments=[{"url": url, "filename": "brief.png", "mime_type": "image/png"}]),
         text_job("Hello {name}, welcome.", position=1, services=["translation", "edit"]),
-        as_group=1, comment="For the website.",
+        comment="For the website.",
     )  # fmt: skip
     assert made["job_count"] == 2 and made["currency"] == "USD"
-    assert made["credits_used"] == pytest.approx(0.06 * (4 + 2))  # {name} is no word
+    # {name} is no word; the edit pass costs half the rate on top (credits.EDIT_PERCENT).
+    assert made["credits_used"] == pytest.approx(0.06 * 4 + 0.06 * 2 * 1.5)
     balance = signer.get("/account/balance")["response"]
-    assert balance["credits"] == pytest.approx(100 - 0.36)
+    assert balance["credits"] == pytest.approx(100 - 0.42)
     order = signer.get(f"/translate/order/{made['order_id']}")["response"]["order"]
-    assert order["total_jobs"] == 2 and order["total_units"] == 6 and order["as_group"] == 1
+    assert order["total_jobs"] == 2 and order["total_units"] == 6 and order["as_group"] == 0
     numbers = [int(n) for name in ("jobs_queued", "jobs_available") for n in order[name]]
     assert len(numbers) == 2
     first, second = sorted(numbers)
@@ -175,7 +176,7 @@ def test_order_review_and_every_job_endpoint(api_any: Api) -> None:
                        {"body": "Thanks!"})["opstat"] == "ok"  # fmt: skip
     assert len(signer.get(f"/translate/job/{second}/comments")["response"]["thread"]) == 2
     stats = signer.get("/account/stats")["response"]
-    assert stats["credits_spent"] == pytest.approx(0.36) and stats["user_since"]
+    assert stats["credits_spent"] == pytest.approx(0.42) and stats["user_since"]
     assert signer.get("/account/me")["response"]["display_name"] == "acme"
 
     # Cancel the other (available) job: refunded; cancelling it again is illegal.

@@ -1,5 +1,5 @@
-"""`dragoman translators create|list|revoke`, `dragoman credits set-rate` and `dragoman
-balance add|show`: human work, straight against the database."""
+"""`dragoman translators create|list|prefer|revoke`, `dragoman credits set-rate` and
+`dragoman balance add|show`: human work, straight against the database."""
 
 from __future__ import annotations
 
@@ -41,13 +41,18 @@ def create(
     name: str = typer.Option(..., "--name", help="The translator's name."),
     pairs: str = typer.Option(..., "--pairs", help="Language pairs: en-es,en-fr."),
     tier: str = typer.Option("standard", "--tier", help="standard or pro."),
+    preferred: bool = typer.Option(
+        False, "--preferred", help="Preferred: sees use_preferred (Gengo) jobs first."
+    ),
 ) -> None:
     """Create a translator; their key is printed as the last line, once."""
     db = open_database(Settings())
     try:
         org_id = _org_id(db, org)
         with db.write() as conn:
-            translator, key = translators.create_translator(conn, org_id, name, pairs, tier)
+            translator, key = translators.create_translator(
+                conn, org_id, name, pairs, tier, preferred=preferred
+            )
     except DragomanError as exc:
         raise _fail(exc) from exc
     finally:
@@ -70,8 +75,29 @@ def list_all(org: str = ORG) -> None:
         db.dispose()
     for t in found:
         state = "revoked" if t.revoked_at else "active"
+        state += " preferred" if t.preferred else ""
         pairs = ",".join(p.replace(":", "-") for p in t.pairs)
         console.print(f"{t.id}  {t.hint}…  {t.tier}  {pairs}  {state}  {t.name}", highlight=False)
+
+
+@translators_app.command("prefer")
+def prefer(
+    ref: str = typer.Argument(..., help="Translator id (trn_...) or key prefix (dgt_ + 4)."),
+    org: str = ORG,
+    off: bool = typer.Option(False, "--off", help="No longer preferred."),
+) -> None:
+    """Mark a translator preferred: they alone see use_preferred (Gengo) jobs at first."""
+    db = open_database(Settings())
+    try:
+        org_id = _org_id(db, org)
+        with db.write() as conn:
+            translator = translators.set_preferred(conn, org_id, ref, not off)
+    except DragomanError as exc:
+        raise _fail(exc) from exc
+    finally:
+        db.dispose()
+    word = "preferred" if translator.preferred else "not preferred"
+    console.print(f"{translator.id} ({translator.name}) is {word}", highlight=False)
 
 
 @translators_app.command("revoke")

@@ -23,6 +23,10 @@ MICROS = 1_000_000
 CURRENCY = "USD"
 # Per unit, when the organization has set no rate for the tier and pair.
 DEFAULT_RATES = {Tier.STANDARD: Decimal("0.06"), Tier.PRO: Decimal("0.12")}
+# An edit pass (Gengo's `services: ["translation", "edit"]`: a second translator of the same
+# tier edits the first one's delivery) costs this share of the tier's rate per unit on top:
+# translation plus edit is 1.5 times the rate card's price, and the ETA counts two passes.
+EDIT_PERCENT = 50
 # Until translators have delivered something, an ETA assumes this pace and pick-up delay.
 DEFAULT_UNITS_PER_HOUR = 500
 PICKUP_SECONDS = 3600
@@ -108,10 +112,24 @@ class Price:
         return from_micros(self.credits_micros)
 
 
-def price(conn: Connection, org_id: str, tier: Tier, source: str, target: str, units: int) -> Price:
-    """The credits and ETA of `units` units of a tier and pair."""
+def price(
+    conn: Connection,
+    org_id: str,
+    tier: Tier,
+    source: str,
+    target: str,
+    units: int,
+    *,
+    edit: bool = False,
+) -> Price:
+    """The credits and ETA of `units` units of a tier and pair (`edit`: with an edit pass,
+    EDIT_PERCENT more)."""
     cost = units * rate(conn, org_id, tier, source, target)
-    return Price(units, cost, CURRENCY, eta(conn, org_id, tier, units))
+    seconds = eta(conn, org_id, tier, units)
+    if edit:
+        cost += cost * EDIT_PERCENT // 100
+        seconds *= 2
+    return Price(units, cost, CURRENCY, seconds)
 
 
 def eta(conn: Connection, org_id: str, tier: Tier, units: int) -> int:

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from dragoman.core.files import PreparedFile
 from dragoman.errors import ValidationError
@@ -80,3 +80,13 @@ def group_row(quote: FileQuote) -> dict[str, Any]:
         "units_total": quote.units,
         "words_total": quote.unit_count,
     }
+
+
+def mark_ordered(conn: Connection, identifier: str) -> None:
+    """Remember that a quote was ordered (retention deletes only quotes never ordered)."""
+    quotes = gengo_file_quotes.c
+    conn.execute(
+        update(gengo_file_quotes)
+        .where(quotes.identifier == identifier, quotes.ordered_at.is_(None))
+        .values(ordered_at=utcnow())
+    )

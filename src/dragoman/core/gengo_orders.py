@@ -14,7 +14,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from dragoman.core import aliases, credits, human_units
 from dragoman.core.engine_records import EngineRecord, create_engine_record, list_engines
-from dragoman.core.gengo_files import FileQuote, find_quote, group_row
+from dragoman.core.gengo_files import FileQuote, find_quote, group_row, mark_ordered
 from dragoman.core.human_units import HumanSpec
 from dragoman.core.orgs import Organization
 from dragoman.core.status import JobStatus
@@ -30,6 +30,7 @@ from dragoman.timefmt import utcnow
 
 SURFACE = "gengo"
 DUPLICATE_WINDOW = timedelta(minutes=5)
+DEFAULT_PREFERRED_HOURS = 24.0  # the `preferred_translator_hours` setting's default
 BODY_KEY = "body"  # the one unit of a Gengo job's structured content
 # Events a Gengo callback URL receives: every status change, and translators' comments.
 CALLBACK_EVENTS = (
@@ -71,6 +72,15 @@ class OrderRequest:
     jobs: list[JobRequest]
     as_group: bool = False
     comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """How a new job of an order is offered: its bundle (`as_group`) and the preferred
+    translators' head start in hours (`use_preferred`)."""
+
+    bundle_id: str | None = None
+    preferred_hours: float | None = None
 
 
 @dataclass(slots=True)
@@ -156,10 +166,18 @@ def _order_key(job: JobRequest) -> tuple[int, int, str]:
 
 
 def submit_order(
-    conn: Connection, org: Organization, order: OrderRequest, memory: dict[str, str]
+    conn: Connection,
+    org: Organization,
+    order: OrderRequest,
+    memory: dict[str, str],
+    *,
+    preferred_hours: float = DEFAULT_PREFERRED_HOURS,
 ) -> OrderResult:
     """Create the order and its new jobs, paying for them (InsufficientCreditsError, Gengo
-    2700, changes nothing); `memory` holds TM targets of bodies approved before, by job key."""
+    2700, changes nothing); `memory` holds TM targets of bodies approved before, by job key.
+    With `as_group`, the new jobs of each pair and tier are one bundle (one translator takes
+    them all: core/human_pool.py); `use_preferred` jobs are offered to preferred translators
+    only for `preferred_hours`."""
     check_pairs(conn, org.id, [j for j in order.jobs])
     order_id = new_id("gor")
     number = aliases.next_integer(conn, surface=SURFACE, kind="order")
@@ -168,6 +186,7 @@ def submit_order(
     result = OrderResult(number, len(order.jobs), 0, credits.CURRENCY, {}, {}, [])
     members: list[str] = []
     in_payload: dict[str, tuple[int, str]] = {}
+    bundles: dict[tuple[str, str, str], str] = {}
     for job in sorted(order.jobs, key=_order_key):
         quote = None
         if job.type == "file":
@@ -175,6 +194,7 @@ def submit_order(
                 quote = find_quote(conn, org.id, job.identifier or "", f"{job.key}.identifier")
             except ValidationError as exc:
                 raise jobs_error({job.key: [(1302, exc.message)]}) from None
+            mark_ordered(conn, quote.identifier)
         sha = body_hash(job, quote.sha256 if quote else None)
         if not job.force:
             earlier = in_payload.get(sha)
@@ -184,7 +204,13 @@ def submit_order(
                 members.append(earlier[1] if earlier else _job_id(conn, found))
                 continue
         target = None if job.force or quote else memory.get(job.key)
-        job_id, job_number, cost = _create_job(conn, org, order_id, job, sha, target, quote)
+        extra = Extras(
+            bundles.setdefault((job.lc_src, job.lc_tgt, str(job.tier)), new_id("bdl"))
+            if order.as_group and target is None
+            else None,
+            preferred_hours if job.use_preferred else None,
+        )
+        job_id, job_number, cost = _create_job(conn, org, order_id, job, sha, target, quote, extra)
         result.numbers[job.key] = job_number
         if target is not None:
             result.old[job.key] = job_number
@@ -223,6 +249,7 @@ def _create_job(
     sha: str,
     target: str | None,
     quote: FileQuote | None = None,
+    extra: Extras | None = None,
 ) -> tuple[str, int, int]:
     """A new group and human job (completed at once when `target` came from the TM; a
     quoted file's when `quote` is given); returns its core id, integer id and cost in
@@ -235,7 +262,8 @@ def _create_job(
         row = {"content": json.dumps({BODY_KEY: job.body_src}, ensure_ascii=False),
                "surface": SURFACE, "words_total": units}  # fmt: skip
     engine = tier_engine(conn, org.id, job.tier)
-    price = credits.price(conn, org.id, job.tier, job.lc_src, job.lc_tgt, units)
+    edit = "edit" in job.services
+    price = credits.price(conn, org.id, job.tier, job.lc_src, job.lc_tgt, units, edit=edit)
     if target is not None:
         price = credits.Price(units, 0, price.currency, 0)
     submitted = create_group(
@@ -250,7 +278,9 @@ def _create_job(
     job_id = submitted.job_ids[0]
     spec = HumanSpec(
         tier=job.tier, auto_approve=job.auto_approve, instructions=job.comment,
-        attachments=job.attachments, max_chars=job.max_chars,
+        attachments=job.attachments, max_chars=job.max_chars, needs_edit=edit,
+        bundle_id=extra.bundle_id if extra else None,
+        preferred_hours=extra.preferred_hours if extra else None,
     )  # fmt: skip
     human_units.register(conn, job_id, org.id, job.lc_src, job.lc_tgt, spec, price)
     number = aliases.issue_integer(conn, surface=SURFACE, kind="job", core_id=job_id,

@@ -107,7 +107,10 @@ class GengoService:
                     ssrf.resolve, attachment["url"], policy, f"{job.key}.attachments[{index}].url"
                 )
         memory = await anyio.to_thread.run_sync(self._memory, org.id, order)
-        result = await self.write(lambda c: submit_order(c, org, order, memory))
+        hours = self.settings.preferred_translator_hours
+        result = await self.write(
+            lambda c: submit_order(c, org, order, memory, preferred_hours=hours)
+        )
         if result.created_job_ids:
             self._dispatch.dispatch(result.created_job_ids, tenant=org.id)
         return result
@@ -213,7 +216,8 @@ class GengoService:
                     None,
                     credits.unit_count([j.body_src], j.lc_src),
                 )
-                price = credits.price(conn, org.id, j.tier, j.lc_src, j.lc_tgt, units)
+                edit = "edit" in j.services
+                price = credits.price(conn, org.id, j.tier, j.lc_src, j.lc_tgt, units, edit=edit)
                 found[j.key] = (price, ident)
             return found
 

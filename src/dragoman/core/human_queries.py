@@ -11,7 +11,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, select
 
 from dragoman.content.terms import Glossary
-from dragoman.core import human_units, review
+from dragoman.core import human_pool, human_units, review
 from dragoman.core.assets.glossary import terms_for
 from dragoman.core.assets.tm import Match, Segment, TranslationMemory, pair_of
 from dragoman.core.human_units import HumanJob
@@ -19,6 +19,7 @@ from dragoman.core.status import JobStatus
 from dragoman.core.translators import Translator, pair_filter
 from dragoman.store.review_tables import human_jobs, job_units
 from dragoman.store.tables import jobs
+from dragoman.timefmt import utcnow
 
 PREVIEW_CHARS = 120
 MAX_PAGE = 100
@@ -47,8 +48,8 @@ def list_jobs(
     limit: int = 50,
     offset: int = 0,
 ) -> list[JobSummary]:
-    """Available jobs of the translator's organization, tier and pairs, oldest first; or
-    (`mine`) the jobs they hold."""
+    """Available jobs of the translator's organization, tier and pairs offered to them
+    (core/human_pool.py), oldest first; or (`mine`) the jobs they hold."""
     h = human_jobs.c
     query = select(h.job_id, jobs.c.status, h.source_locale, h.target_locale, h.tier,
                    h.unit_count, h.ready_at).join(jobs, jobs.c.id == h.job_id)  # fmt: skip
@@ -58,6 +59,7 @@ def list_jobs(
             h.tier == str(translator.tier),
             jobs.c.status == JobStatus.AVAILABLE,
             pair_filter(translator.pairs, h.source_locale, h.target_locale),
+            human_pool.offered_clause(translator, utcnow()),
         )
     else:
         query = query.where(h.assignee_id == translator.id, jobs.c.status.in_(HELD))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -40,6 +40,9 @@ class HumanSpec:
     instructions: str | None = None
     attachments: list[dict[str, Any]] = field(default_factory=list)
     max_chars: int | None = None
+    needs_edit: bool = False  # a second translator edits the first one's delivery
+    bundle_id: str | None = None  # taken together with the other jobs of this bundle
+    preferred_hours: float | None = None  # only preferred translators see it this long
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,8 @@ def register(
     price: credits.Price,
 ) -> None:
     """Write a job's `human_jobs` row at submission (surfaces that price orders up front)."""
+    now = utcnow()
+    hours = spec.preferred_hours
     conn.execute(
         insert(human_jobs).values(
             job_id=job_id, org_id=org_id, source_locale=source_locale,
@@ -113,7 +118,8 @@ def register(
             attachments=spec.attachments or None, max_chars=spec.max_chars,
             unit_count=price.unit_count, credits_micros=price.credits_micros,
             currency=price.currency, eta_seconds=price.eta_seconds, revision=0,
-            created_at=utcnow(),
+            created_at=now, needs_edit=spec.needs_edit, bundle_id=spec.bundle_id,
+            preferred_until=now + timedelta(hours=hours) if hours else None,
         )
     )  # fmt: skip
 
@@ -315,6 +321,11 @@ class HumanJob:
     delivered_at: datetime | None
     review_due_at: datetime | None
     created_at: datetime
+    excluded: tuple[str, ...] = ()  # translators who may not take it
+    needs_edit: bool = False
+    edit_pass: bool = False
+    bundle_id: str | None = None
+    preferred_until: datetime | None = None
 
 
 def get_human_job(conn: Connection, job_id: str, *, for_update: bool = False) -> HumanJob:
@@ -333,4 +344,6 @@ def get_human_job(conn: Connection, job_id: str, *, for_update: bool = False) ->
         list(row.attachments or []), row.max_chars, row.unit_count, int(row.credits_micros),
         row.currency, row.eta_seconds, row.assignee_id, row.revision, row.ready_at, row.taken_at,
         row.delivered_at, row.review_due_at, row.created_at,
+        tuple(i for i in (row.excluded or "").split(",") if i), bool(row.needs_edit),
+        bool(row.edit_pass), row.bundle_id, row.preferred_until,
     )  # fmt: skip

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from dragoman.core import human_units
+from dragoman.core import human_pool, human_units
 from dragoman.core.human_units import HumanJob, Segment
 from dragoman.core.states import Move, Workflow, next_status, transition
 from dragoman.core.status import FINAL, JobStatus, group_status
@@ -117,20 +117,30 @@ def customer_job(conn: Connection, org_id: str, job_id: str) -> HumanJob:
 def translator_job(
     conn: Connection, translator: Translator, job_id: str, *, taking: bool = False
 ) -> HumanJob:
-    """A job the translator may see: of their organization, tier and pairs, and available
-    or held by them (`taking`: in any state, so a late taker learns it was taken: 409);
-    NotFoundError otherwise."""
+    """A job the translator may see: of their organization, tier and pairs, and offered to
+    them (core/human_pool.py) or held by them (`taking`: in any state, so a late taker
+    learns it was taken: 409); NotFoundError otherwise."""
     _check_job_id(job_id)
     job = human_units.get_human_job(conn, job_id)
     visible = (
         job.org_id == translator.org_id
         and job.tier == translator.tier
         and translator.covers(job.source_locale, job.target_locale)
-        and (taking or job.status == JobStatus.AVAILABLE or job.assignee_id == translator.id)
+        and (job.assignee_id == translator.id or _offered(conn, job, translator, taking))
     )
     if not visible:
         raise NotFoundError(f"job {job_id!r} not found", field="jobId")
     return job
+
+
+def _offered(conn: Connection, job: HumanJob, translator: Translator, taking: bool) -> bool:
+    """Available to the translator (`taking`: in any state, so that a late taker learns it
+    was taken), as `human_pool` rules: exclusions, preferred head start, bundles."""
+    if not human_pool.allowed(job, translator, utcnow()):
+        return False
+    if job.status != JobStatus.AVAILABLE:
+        return taking
+    return human_pool.bundle_ready(conn, job)
 
 
 def _held(job: HumanJob, translator: Translator) -> None:
@@ -221,17 +231,29 @@ def _group_end(conn: Connection, job: HumanJob) -> list[Event]:
 
 
 def take(conn: Connection, translator: Translator, job_id: str) -> JobStatus:
-    """The translator takes an available job; of concurrent takers exactly one wins, the
-    others get InvalidTransitionError (409)."""
+    """The translator takes an available job (and the available jobs of its bundle); of
+    concurrent takers exactly one wins, the others get InvalidTransitionError (409)."""
     job = translator_job(conn, translator, job_id, taking=True)
     now = utcnow()
-    return _move(
-        conn,
-        job,
-        Move.TAKE,
-        human={"assignee_id": translator.id, "taken_at": now},
-        payload={"translatorId": translator.id},
-    )
+    # A bundle is taken whole, its jobs locked in id order (see human_pool.bundle_mates).
+    mates = human_pool.bundle_mates(conn, job, translator, now)
+    status = job.status
+    for each in sorted([job, *mates], key=lambda j: j.job_id):
+        try:
+            moved = _move(
+                conn,
+                each,
+                Move.TAKE,
+                human={"assignee_id": translator.id, "taken_at": now},
+                payload={"translatorId": translator.id},
+            )
+        except InvalidTransitionError:
+            if each is job:
+                raise
+            continue  # another taker had this one: the UPDATE changed nothing
+        if each is job:
+            status = moved
+    return status
 
 
 def save_segment(
@@ -268,16 +290,27 @@ def deliver(
     default_review_hours: float = DEFAULT_REVIEW_HOURS,
 ) -> JobStatus:
     """Deliver the version rendered from `segments` (what `check_deliverable` returned):
-    reviewable (or completed when the job auto-approves), the version kept as a revision."""
+    reviewable (or completed when the job auto-approves; available again for a second
+    translator when it was the first pass of a job with an edit pass), the version kept as a
+    revision."""
     job = translator_job(conn, translator, job_id)
     _held(job, translator)
     now_targets = {s.id: s.target for s in human_units.load_segments(conn, job_id)}
     if now_targets != {s.id: s.target for s in segments}:
         raise ConflictError("segments changed while the job was being delivered; deliver again")
-    status = next_status(job.status, Move.DELIVER, auto_approve=job.auto_approve)
+    move = Move.HAND_OVER if human_pool.hands_over(job) else Move.DELIVER
+    status = next_status(job.status, move, auto_approve=job.auto_approve)
     now = utcnow()
     hours = job.review_hours if job.review_hours is not None else default_review_hours
     number = job.revision + 1
+    human: dict[str, Any] = {
+        "revision": number,
+        "delivered_at": now,
+        "review_due_at": now + timedelta(hours=hours) if status == JobStatus.REVIEWABLE else None,
+    }
+    if move == Move.HAND_OVER:  # to a second translator, for the edit pass
+        human.update(assignee_id=None, edit_pass=True, ready_at=now,
+                     excluded=human_pool.exclude(job, translator.id))  # fmt: skip
     values: dict[str, Any] = {"issues": [], "units_done": len(segments)}
     if rendered.artifact is not None:
         values["output_artifact_id"] = rendered.artifact["id"]
@@ -286,19 +319,14 @@ def deliver(
     _move(
         conn,
         job,
-        Move.DELIVER,
+        move,
         target=status,
         assignee=translator.id,
         job_values=values,
-        human={
-            "revision": number,
-            "delivered_at": now,
-            "review_due_at": now + timedelta(hours=hours)
-            if status == JobStatus.REVIEWABLE
-            else None,
-        },
-        payload={"revision": number, "translatorId": translator.id},
-    )
+        human=human,
+        payload={"revision": number, "translatorId": translator.id,
+                 **({"editPass": True} if move == Move.HAND_OVER else {})},
+    )  # fmt: skip
     if rendered.artifact is not None:
         conn.execute(insert(artifacts), rendered.artifact)
     conn.execute(
@@ -340,7 +368,7 @@ def approve(
     if rating is not None and not 1 <= rating <= 5:
         raise ValidationError("rating must be 1-5", field="rating")
     if feedback is not None:
-        _check_text(feedback, "feedback")
+        check_text(feedback, "feedback")
     payload = {"approvedBy": "customer" if org_id is not None else "auto"}
     status = _move(conn, job, Move.APPROVE, human={"review_due_at": None}, payload=payload)
     human_units.mark_approved(conn, job_id)
@@ -358,7 +386,7 @@ def revise(conn: Connection, org_id: str, job_id: str, comment: str) -> JobStatu
     job = customer_job(conn, org_id, job_id)
     if not comment or not comment.strip():
         raise ValidationError("a revision needs a comment saying what to change", field="comment")
-    _check_text(comment, "comment")
+    check_text(comment, "comment")
     status = _move(conn, job, Move.REVISE, human={"review_due_at": None})
     add_comment(conn, job, Author.CUSTOMER, comment)
     return status
@@ -371,18 +399,25 @@ def reject(
     follow_up: FollowUp = FollowUp.REQUEUE,
     comment: str | None = None,
 ) -> JobStatus:
-    """Reject a reviewable job: available again for another translator (its drafts back to
-    the machine suggestions), or cancelled."""
+    """Reject a reviewable job: available again for another translator (the rejected one
+    may not take it again; its drafts back to the machine suggestions; a job with an edit
+    pass gets both passes again), or cancelled."""
     job = customer_job(conn, org_id, job_id)
     if comment is not None:
-        _check_text(comment, "comment")
+        check_text(comment, "comment")
     next_status(job.status, Move.REJECT)  # 409 naming the state before anything else
     if follow_up == FollowUp.REQUEUE:
         status = _move(
             conn,
             job,
             Move.REJECT,
-            human={"assignee_id": None, "review_due_at": None, "ready_at": utcnow()},
+            human={
+                "assignee_id": None,
+                "review_due_at": None,
+                "ready_at": utcnow(),
+                "edit_pass": False,
+                "excluded": human_pool.exclude(job, job.assignee_id),
+            },
             payload={"followUp": str(follow_up)},
         )
         human_units.reset_to_machine(conn, job_id)
@@ -414,7 +449,8 @@ def add_customer_comment(conn: Connection, org_id: str, job_id: str, body: str) 
 # --- comments, revisions, feedback --------------------------------------------------------
 
 
-def _check_text(body: str, field: str) -> None:
+def check_text(body: str, field: str) -> None:
+    """ValidationError naming `field` for a text over the limit or with NUL characters."""
     if len(body) > MAX_COMMENT_CHARS:
         raise ValidationError(
             f"{field} is {len(body)} characters; the limit is {MAX_COMMENT_CHARS}", field=field
@@ -434,7 +470,7 @@ def add_comment(
     """Store a comment as written (HTML stays text: readers escape it), with its event."""
     if not body or not body.strip():
         raise ValidationError("body must not be empty", field="body")
-    _check_text(body, "body")
+    check_text(body, "body")
     comment = Comment(new_id("cmt"), author, author_id, author_name, body, utcnow())
     conn.execute(
         insert(job_comments).values(

@@ -29,6 +29,7 @@ class Move(StrEnum):
     FAIL = "fail"
     TAKE = "take"
     DELIVER = "deliver"
+    HAND_OVER = "hand_over"  # a first pass delivered: available again for its edit pass
     APPROVE = "approve"
     REVISE = "revise"
     REJECT = "reject"
@@ -70,6 +71,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Move.FAIL, {S.ANALYZING, S.TRANSLATING}, S.FAILED, "worker", leased=True),
     _t(Move.TAKE, {S.AVAILABLE}, S.IN_PROGRESS, "translator"),
     _t(Move.DELIVER, {S.IN_PROGRESS, S.REVISING}, S.REVIEWABLE, "translator"),
+    # A job with an edit pass: its translator's delivery goes to a second translator first.
+    _t(Move.HAND_OVER, {S.IN_PROGRESS}, S.AVAILABLE, "translator"),
     _t(Move.APPROVE, {S.REVIEWABLE}, S.COMPLETED, "customer"),
     _t(Move.REVISE, {S.REVIEWABLE}, S.REVISING, "customer"),
     _t(Move.REJECT, {S.REVIEWABLE}, S.AVAILABLE, "customer"),

@@ -53,6 +53,7 @@ class Translator:
     hint: str = ""
     created_at: datetime | None = None
     revoked_at: datetime | None = None
+    preferred: bool = False  # sees `use_preferred` jobs before other translators
 
     def covers(self, source: str, target: str) -> bool:
         """Whether one of the translator's pairs serves `source` -> `target` (a pair of
@@ -100,12 +101,18 @@ def parse_pairs(text: str | Sequence[str]) -> tuple[str, ...]:
 def _record(row: Any) -> Translator:
     return Translator(
         row.id, row.org_id, row.name, tuple(row.pairs), Tier(row.tier), row.hint,
-        row.created_at, row.revoked_at,
+        row.created_at, row.revoked_at, bool(row.preferred),
     )  # fmt: skip
 
 
 def create_translator(
-    conn: Connection, org_id: str, name: str, pairs: str | Sequence[str], tier: str = "standard"
+    conn: Connection,
+    org_id: str,
+    name: str,
+    pairs: str | Sequence[str],
+    tier: str = "standard",
+    *,
+    preferred: bool = False,
 ) -> tuple[Translator, str]:
     """A new translator and their key (the plaintext is returned once and never stored)."""
     name = name.strip()
@@ -119,6 +126,7 @@ def create_translator(
         insert(translators).values(
             id=translator_id, org_id=org_id, name=name, pairs=list(chosen), tier=str(level),
             key_hash=hash_key(key), hint=key[: len(KEY_PREFIX) + 4], created_at=utcnow(),
+            preferred=preferred,
         )
     )  # fmt: skip
     return get_translator(conn, org_id, translator_id), key
@@ -146,6 +154,20 @@ def list_translators(conn: Connection, org_id: str) -> list[Translator]:
 
 def revoke_translator(conn: Connection, org_id: str, ref: str) -> Translator:
     """Revoke a translator's key, by translator id or key prefix; NotFoundError otherwise."""
+    row = _active(conn, org_id, ref)
+    conn.execute(update(translators).where(translators.c.id == row.id).values(revoked_at=utcnow()))
+    return _record(row)
+
+
+def set_preferred(conn: Connection, org_id: str, ref: str, preferred: bool = True) -> Translator:
+    """Mark an active translator (by id or key prefix) preferred, or not; NotFoundError
+    otherwise."""
+    row = _active(conn, org_id, ref)
+    conn.execute(update(translators).where(translators.c.id == row.id).values(preferred=preferred))
+    return get_translator(conn, org_id, row.id)
+
+
+def _active(conn: Connection, org_id: str, ref: str) -> Any:
     ref = ref.strip()
     column = translators.c.id if ref.startswith("trn_") else translators.c.hint
     row = conn.execute(
@@ -155,8 +177,7 @@ def revoke_translator(conn: Connection, org_id: str, ref: str) -> Translator:
     ).first()
     if row is None:
         raise NotFoundError(f"no active translator matches {ref[:60]!r}", field="translator")
-    conn.execute(update(translators).where(translators.c.id == row.id).values(revoked_at=utcnow()))
-    return _record(row)
+    return row
 
 
 def authenticate(conn: Connection, key: str | None) -> Translator:

@@ -59,6 +59,8 @@ gengo_file_quotes = Table(
     Column("sha256", String(64), nullable=False),
     Column("unit_count", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # First ordered then; never ordered: deleted after `retention_content_hours`.
+    Column("ordered_at", UTCDateTime),
 )
 
 gengo_jobs = Table(
@@ -87,4 +89,16 @@ gengo_jobs = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_gengo_jobs_org_created", "org_id", "created_at"),
     Index("ix_gengo_jobs_dedupe", "org_id", "body_sha", "created_at"),
+)
+
+gengo_order_comments = Table(
+    "gengo_order_comments",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("order_id", String(40), nullable=False),  # gengo_orders.id
+    Column("org_id", String(40), nullable=False),
+    Column("author", String(20), nullable=False),  # customer
+    Column("body", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_gengo_order_comments_order", "order_id", "created_at"),
 )

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     text,
 )
 
@@ -39,6 +40,8 @@ translators = Table(
     Column("hint", String(20), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime),
+    # The organization prefers them: they alone see `use_preferred` jobs at first.
+    Column("preferred", Boolean, nullable=False, server_default=false()),
 )
 
 human_jobs = Table(
@@ -65,6 +68,14 @@ human_jobs = Table(
     Column("delivered_at", UTCDateTime),
     Column("review_due_at", UTCDateTime),  # approved by the sweeper after this
     Column("created_at", UTCDateTime, nullable=False),
+    # ",trn_a,trn_b,": who may not take it (rejected translators; a first pass's translator
+    # during the edit pass). See core/human_pool.py for these four columns' rules.
+    Column("excluded", Text),
+    Column("needs_edit", Boolean, nullable=False, server_default=false()),  # a second pass
+    Column("edit_pass", Boolean, nullable=False, server_default=false()),  # in that pass now
+    Column("bundle_id", String(40)),  # taken together with its bundle
+    Column("preferred_until", UTCDateTime),  # preferred translators only, until then
+    Index("ix_human_jobs_bundle", "bundle_id"),
     Index("ix_human_jobs_pool", "org_id", "source_locale", "target_locale", "ready_at"),
     Index("ix_human_jobs_assignee", "assignee_id"),
     Index(

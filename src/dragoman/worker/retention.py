@@ -14,6 +14,7 @@ from dragoman.core.status import FINAL
 from dragoman.settings import Settings
 from dragoman.store.blobs.base import BlobStore
 from dragoman.store.db import Database
+from dragoman.store.gengo_tables import gengo_file_quotes
 from dragoman.store.tables import artifacts, events, job_groups, jobs, webhook_deliveries
 from dragoman.timefmt import utcnow
 
@@ -32,6 +33,7 @@ class RetentionReport:
     deliveries: int = 0
     blobs: int = 0
     groups: int = 0  # deleted whole at their own `expires_at` (LanguageWire: 1 h after)
+    quotes: int = 0  # Gengo file quotes never ordered
 
 
 def _batch(
@@ -123,6 +125,16 @@ def apply_retention(
             {"content": None, "hints": None, "content_expired_at": now,
              "source_artifact_id": None},
             artifact=job_groups.c.source_artifact_id, blob_keys=dropped,
+        )  # fmt: skip
+        # Gengo file quotes never ordered (or whose ordered file is gone) go, file and all.
+        quotes = gengo_file_quotes.c
+        file_gone = ~exists().where(artifacts.c.id == quotes.artifact_id)
+        due = (quotes.created_at < cutoff(settings.retention_content_hours)) & (
+            quotes.ordered_at.is_(None) | file_gone
+        )
+        report.quotes = _batch(
+            db, gengo_file_quotes, quotes.identifier, due, artifact=quotes.artifact_id,
+            blob_keys=dropped,
         )  # fmt: skip
     if settings.retention_idempotency_hours:
         due = job_groups.c.idempotency_key.is_not(None) & (

@@ -1,5 +1,5 @@
 """`/v2/translate/jobs` and `/v2/translate/order`: order jobs, list them, read several by id,
-update several at once, read and cancel an order."""
+update several at once, read and cancel an order, comment on it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
-from dragoman.core import gengo_views
+from dragoman.core import gengo_order_comments, gengo_views
 from dragoman.core.credits import from_micros
 from dragoman.core.gengo_views import GengoJob
 from dragoman.core.status import JobStatus
@@ -18,7 +18,13 @@ from dragoman.surfaces.base import CoreDep
 from dragoman.surfaces.gengo import actions
 from dragoman.surfaces.gengo.auth import SignedDep
 from dragoman.surfaces.gengo.errors import GengoRoute, error_responses, ok
-from dragoman.surfaces.gengo.schemas import parse_order, render_job, render_order
+from dragoman.surfaces.gengo.schemas import (
+    check_active,
+    parse_order,
+    render_comment,
+    render_job,
+    render_order,
+)
 from dragoman.surfaces.gengo.statuses import core_statuses, gengo_status
 
 router = APIRouter(
@@ -165,3 +171,33 @@ async def cancel_order(
         if render_job(job)["status"] in ("queued", "available"):
             await core.gengo.cancel(signed.org.id, job.number)
     return ok({})
+
+
+OrderNumber = Annotated[int, Path(ge=1, le=2**62)]
+
+
+@router.post("/order/{order_id}/comment")
+async def post_order_comment(
+    order_id: OrderNumber, signed: SignedDep, core: CoreDep
+) -> JSONResponse:
+    """Add a comment to the order's thread (plain text: HTML is refused)."""
+    data = signed.require_data()
+    body = data.get("body") if isinstance(data, dict) else None
+    if not isinstance(body, str) or not body.strip():
+        raise ValidationError("body is a required field", field="body", gengo_code=2000)
+    text = check_active(body, "body", no_markup=True)
+    await core.gengo.write(
+        lambda c: gengo_order_comments.add_comment(c, signed.org.id, order_id, text)
+    )
+    return ok({})
+
+
+@router.get("/order/{order_id}/comments")
+async def list_order_comments(
+    order_id: OrderNumber, signed: SignedDep, core: CoreDep
+) -> JSONResponse:
+    """The order's comment thread, oldest first."""
+    found = await core.gengo.read(
+        lambda c: gengo_order_comments.list_comments(c, signed.org.id, order_id)
+    )
+    return ok({"thread": [render_comment(c) for c in found]})
