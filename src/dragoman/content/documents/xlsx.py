@@ -1,5 +1,6 @@
-"""Excel workbooks (.xlsx): text cells (shared and inline strings), sheet names, comments and
-the document title; never formulas, their cached results, numbers, dates, booleans or errors.
+"""Excel workbooks (.xlsx): text cells (shared and inline strings), sheet names, comments
+(legacy and threaded), drawings (text boxes, alt text), chart and axis titles and the document
+title; never formulas, their cached results, numbers, dates, booleans or errors.
 
 A shared string is one paragraph however many cells show it; it is translated when at least
 one cell without a formula shows it. A renamed sheet is renamed in formulas, defined names,
@@ -17,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 
-from dragoman.content.documents import _richtext, _sheetnames
+from dragoman.content.documents import _drawingml, _richtext, _sheetnames, _xlsxparts
 from dragoman.content.documents.base import DocumentCodec, Paragraph
 from dragoman.content.documents.inline import escape, plain
 from dragoman.content.documents.packages import Package, parse_xml, serialize_xml, write_package
@@ -54,6 +55,10 @@ class _Book:
     rich: Mapping[str, _richtext.Rich]
     places: Mapping[str, tuple[str, int]]  # paragraph id -> (part, ordinal of its element)
     texts: Mapping[str, str]  # paragraph id -> original tagged text
+    blocks: Mapping[str, str]  # drawing or chart part -> "drawing" or "chart"
+    threaded: Mapping[str, Mapping[int, object]]  # threaded comment id -> payloads
+    # a legacy comment standing for a thread -> (threaded comment id, its text), in order
+    fallbacks: Mapping[tuple[str, int], tuple[tuple[str, str], ...]]
 
 
 class XlsxCodec(DocumentCodec):
@@ -119,25 +124,69 @@ class XlsxCodec(DocumentCodec):
                 if index < len(items):
                     text, info = _richtext.read(items[index])
                     add(f"s{index}", text, (shared, index), info, context=(used[index],))
-        commented = [t for _, sheet in sheets for t, kind in
-                     _relationships(package, sheet).values() if kind == "comments"]  # fmt: skip
-        for part in dict.fromkeys(commented):
-            if part not in package:
-                continue
-            parts[part] = package.read(part)
-            comments = parse_xml(parts[part], part).iter(f"{{{main}}}comment")
-            for ordinal, comment in enumerate(comments):
-                holder = comment.find(f"{{{main}}}text")
-                if holder is not None:
+        blocks: dict[str, str] = {}
+        threaded: dict[str, Mapping[int, object]] = {}
+        fallbacks: dict[tuple[str, int], tuple[tuple[str, str], ...]] = {}
+        seen: set[str] = set()
+        holders = [part for _, part in sheets] + _chartsheets(package, root, targets)
+        for sheet_part in holders:
+            related = _relationships(package, sheet_part).values()
+            threads: dict[str, list[tuple[str, str]]] = {}  # ref -> the thread's texts
+            for part in [t for t, kind in related if kind == "threadedComment"]:
+                if part in seen or part not in package:
+                    continue
+                seen.add(part)
+                parts[part] = package.read(part)
+                tree = parse_xml(parts[part], part)
+                found = _xlsxparts.threaded_comments(tree)
+                roots = {c.ident: c.ref for c in found if not c.parent}
+                for comment in found:
+                    pid = f"t{part}#{comment.ordinal}"
+                    text, payloads = _xlsxparts.read_threaded(tree, comment.ordinal)
+                    add(pid, text, (part, comment.ordinal), context=("comment", comment.ref))
+                    threaded[pid] = payloads
+                    ref = roots.get(comment.parent, comment.ref)
+                    threads.setdefault(ref, []).append((pid, comment.text))
+            for part in [t for t, kind in related if kind == "comments"]:
+                if part in seen or part not in package:
+                    continue
+                seen.add(part)
+                parts[part] = package.read(part)
+                comments = parse_xml(parts[part], part).iter(f"{{{main}}}comment")
+                for ordinal, comment in enumerate(comments):
+                    holder = comment.find(f"{{{main}}}text")
+                    if holder is None:
+                        continue
                     text, info = _richtext.read(holder)
+                    pid = f"c{part}#{ordinal}"
+                    thread = threads.get(comment.get("ref", ""), [])
+                    written = "".join(t.text or "" for t in holder.iter(f"{{{main}}}t"))
+                    swaps = [(old, old) for _, old in thread]
+                    if thread and _xlsxparts.replace_in_order(written, swaps) is not None:
+                        fallbacks[(part, ordinal)] = tuple(thread)
+                        rich[pid] = info
+                        continue
                     context = ("comment", comment.get("ref", ""))
-                    add(f"c{part}#{ordinal}", text, (part, ordinal), info, context=context)
+                    add(pid, text, (part, ordinal), info, context=context)
+            for drawing in [t for t, kind in related if kind == "drawing"]:
+                charts = [t for t, kind in _relationships(package, drawing).values()
+                          if kind == "chart"]  # fmt: skip
+                for part, kind in [(drawing, "drawing")] + [(c, "chart") for c in charts]:
+                    if part in blocks or part not in package:
+                        continue
+                    blocks[part] = kind
+                    parts[part] = package.read(part)
+                    found_blocks = _xlsxparts.blocks(kind, parse_xml(parts[part], part))
+                    for index, block in enumerate(found_blocks):
+                        text, segmented = _xlsxparts.block_text(block)
+                        add(f"d{part}#{index}", text, (part, index), segment=segmented,
+                            context=(part,))  # fmt: skip
         for name in package.names:
             if _REFERRING.match(name) or _TABLES.match(name) or name == _APP:
                 parts[name] = package.read(name)
         book = _Book(
             data, tuple(package.infos), parts, workbook, shared, tuple(sheets), rich, places,
-            {p.id: p.text for p in paragraphs},
+            {p.id: p.text for p in paragraphs}, blocks, threaded, fallbacks,
         )  # fmt: skip
         return paragraphs, book
 
@@ -150,12 +199,24 @@ class XlsxCodec(DocumentCodec):
             if pid in book.places and not pid.startswith("sheet"):
                 part, ordinal = book.places[pid]
                 by_part.setdefault(part, {})[ordinal] = pid
+        new_threads: dict[str, str] = {}
         for part, wanted in by_part.items():
             root = trees.change(part)
             if part == _CORE:
                 title = root.find(f"{_DC}title")
                 if title is not None:
                     title.text = _richtext.clean(plain(texts["title"]))
+                continue
+            if part in book.blocks:
+                found = _xlsxparts.blocks(book.blocks[part], root)
+                for ordinal, pid in wanted.items():
+                    _xlsxparts.write_block(found[ordinal], texts[pid])
+                continue
+            if next(iter(wanted.values())) in book.threaded:
+                for ordinal, pid in wanted.items():
+                    new_threads[pid] = _xlsxparts.write_threaded(
+                        root, ordinal, texts[pid], book.threaded[pid]
+                    )
                 continue
             main = _namespace(root)
             if part == book.shared:
@@ -168,6 +229,12 @@ class XlsxCodec(DocumentCodec):
                 holder = holders[ordinal]
                 if holder is not None:
                     _richtext.write(holder, texts[pid], book.rich[pid])
+        _follow_threads(book, new_threads, trees)
+        for part in book.blocks:
+            raw = book.parts[part]
+            if b"lang" in raw and _drawingml.set_language(trees.get(part), target_locale,
+                                                          add=False):  # fmt: skip
+                trees.mark(part)
         renamed = _rename_sheets(book, texts)
         if renamed:
             _apply_renames(book, renamed, trees)
@@ -204,6 +271,36 @@ class _Trees:
 
     def serialized(self) -> dict[str, bytes]:
         return {part: serialize_xml(self._trees[part]) for part in sorted(self._changed)}
+
+
+def _chartsheets(package: Package, root: etree._Element,
+                 targets: Mapping[str, tuple[str, str]]) -> list[str]:  # fmt: skip
+    """The chartsheet parts of the workbook, in workbook order."""
+    out = []
+    for sheet in root.iter(f"{{{_namespace(root)}}}sheet"):
+        rel = next((sheet.get(a) for a in _REL_ID if sheet.get(a)), None)
+        target = targets.get(rel or "")
+        if target is not None and target[1] == "chartsheet" and target[0] in package:
+            out.append(target[0])
+    return out
+
+
+def _follow_threads(book: _Book, new_threads: Mapping[str, str], trees: _Trees) -> None:
+    """Legacy comments standing for a thread say what the translated thread says."""
+    for (part, ordinal), thread in book.fallbacks.items():
+        if not any(pid in new_threads for pid, _ in thread):
+            continue
+        root = trees.get(part)
+        main = _namespace(root)
+        holder = list(root.iter(f"{{{main}}}comment"))[ordinal].find(f"{{{main}}}text")
+        assert holder is not None
+        written = "".join(t.text or "" for t in holder.iter(f"{{{main}}}t"))
+        swaps = [(old, new_threads.get(pid, old)) for pid, old in thread]
+        new = _xlsxparts.replace_in_order(written, swaps)
+        if new is not None:
+            info = book.rich[f"c{part}#{ordinal}"]
+            _richtext.write(holder, escape(new), _richtext.Rich({}, info.dominant, info.runs))
+            trees.mark(part)
 
 
 def _text_cells(root: etree._Element, main: str) -> list[tuple[etree._Element, str]]:
