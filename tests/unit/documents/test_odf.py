@@ -259,3 +259,13 @@ def test_spaces_at_tag_boundaries_survive_exactly() -> None:
         )
         wanted = "Dividido  espaciado  y  negrita  ."  # every space of the translation
         assert wanted in rendered_paragraphs(moved) and wanted in paragraphs(moved)
+
+
+def test_sheet_names_of_a_spreadsheet_stay_as_they_are() -> None:
+    """ODS sheet names are not translated (see the odf module's docstring for why)."""
+    units, _ = parse(OdsCodec(), PRICES)
+    assert "Prices" not in [u.source for u in units]
+    out = translate(OdsCodec(), PRICES, {u.id: shout(u.source) for u in units})
+    names = [t.get(f"{{{_NS['table']}}}name") for t in part(out, "content.xml").iter(
+        f"{{{_NS['table']}}}table")]  # fmt: skip
+    assert names == ["Prices"]

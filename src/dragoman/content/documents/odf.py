@@ -6,6 +6,17 @@ boxes, notes, annotations, presentation notes), the headers, footers and master 
 in `meta.xml`. Spreadsheet cells are translated only when they hold a string (never a number,
 date, boolean or a formula's result). The language of styles (`fo:language`, `fo:country`)
 follows the target; Asian and complex-script languages are left as they are.
+
+Spreadsheet sheet names (`table:table/@table:name`) are deliberately not translated, unlike
+XLSX's. OpenFormula references themselves would be easy to rename (`[$'Sheet Name'.A1]`,
+`[.B2:.B4]`: bracketed, quotes doubled). The risk is everywhere else a sheet is named: bare
+cell-range addresses (`$Sheet1.$A$1:.$A$3`, quoting optional) in named ranges, validations,
+conditional formats (`calcext:`), database and data-pilot ranges, print ranges, scenarios,
+form controls (`form:linked-cell`), `xlink:href="#Sheet1.A1"`, embedded charts
+(`Object N/content.xml`: `chart:values-cell-range-address`, `draw:notify-on-update-of-ranges`),
+formulas in other dialects (`msoxl:=Sheet1!A1`, `ooow:`) and the per-sheet view settings of
+`settings.xml`. One place missed turns data into #REF! or empties a chart silently, which is
+worse than an untranslated tab name.
 """
 
 from __future__ import annotations
