@@ -21,7 +21,7 @@ from dragoman.content.documents.inline import TaggedBuilder, escape, pieces
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 TC = "http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"
 _C_NV_PR = f"{{{XDR}}}cNvPr"
-_THREADED, _TEXT = f"{{{TC}}}threadedComment", f"{{{TC}}}text"
+THREADED, _TEXT = f"{{{TC}}}threadedComment", f"{{{TC}}}text"
 _MENTION = f"{{{TC}}}mention"
 DRAWING = _drawingml.DrawingDialect()
 Block = tuple[Element, "_drawingml.DrawingDialect | str"]
@@ -75,7 +75,7 @@ class Threaded:
 def threaded_comments(root: Element) -> list[Threaded]:
     """Every threaded comment of a part, in order."""
     out = []
-    for ordinal, comment in enumerate(root.iter(_THREADED)):
+    for ordinal, comment in enumerate(root.iter(THREADED)):
         holder = comment.find(_TEXT)
         text = (holder.text or "") if holder is not None else ""
         out.append(Threaded(ordinal, comment.get("ref", ""), comment.get("id", ""),
@@ -83,9 +83,8 @@ def threaded_comments(root: Element) -> list[Threaded]:
     return out
 
 
-def read_threaded(root: Element, ordinal: int) -> tuple[str, dict[int, object]]:
+def read_threaded(comment: Element) -> tuple[str, dict[int, object]]:
     """The tagged text of one threaded comment: mentions and line breaks as empty tags."""
-    comment = list(root.iter(_THREADED))[ordinal]
     holder = comment.find(_TEXT)
     text = (holder.text or "") if holder is not None else ""
     builder = TaggedBuilder()
@@ -98,9 +97,8 @@ def read_threaded(root: Element, ordinal: int) -> tuple[str, dict[int, object]]:
     return builder.result(), builder.payloads
 
 
-def write_threaded(root: Element, ordinal: int, tagged: str, payloads: Mapping[int, object]) -> str:
+def write_threaded(comment: Element, tagged: str, payloads: Mapping[int, object]) -> str:
     """Rewrite one threaded comment (in a tree the caller owns); returns its new text."""
-    comment = list(root.iter(_THREADED))[ordinal]
     holder = comment.find(_TEXT)
     original = (holder.text or "") if holder is not None else ""
     spans = {index: (start, length) for index, start, length in _mentions(comment, original)}

@@ -139,10 +139,11 @@ class XlsxCodec(DocumentCodec):
                 parts[part] = package.read(part)
                 tree = parse_xml(parts[part], part)
                 found = _xlsxparts.threaded_comments(tree)
+                elements = list(tree.iter(_xlsxparts.THREADED))
                 roots = {c.ident: c.ref for c in found if not c.parent}
                 for comment in found:
                     pid = f"t{part}#{comment.ordinal}"
-                    text, payloads = _xlsxparts.read_threaded(tree, comment.ordinal)
+                    text, payloads = _xlsxparts.read_threaded(elements[comment.ordinal])
                     add(pid, text, (part, comment.ordinal), context=("comment", comment.ref))
                     threaded[pid] = payloads
                     ref = roots.get(comment.parent, comment.ref)
@@ -213,9 +214,10 @@ class XlsxCodec(DocumentCodec):
                     _xlsxparts.write_block(found[ordinal], texts[pid])
                 continue
             if next(iter(wanted.values())) in book.threaded:
+                elements = list(root.iter(_xlsxparts.THREADED))
                 for ordinal, pid in wanted.items():
                     new_threads[pid] = _xlsxparts.write_threaded(
-                        root, ordinal, texts[pid], book.threaded[pid]
+                        elements[ordinal], texts[pid], book.threaded[pid]
                     )
                 continue
             main = _namespace(root)
@@ -287,12 +289,15 @@ def _chartsheets(package: Package, root: etree._Element,
 
 def _follow_threads(book: _Book, new_threads: Mapping[str, str], trees: _Trees) -> None:
     """Legacy comments standing for a thread say what the translated thread says."""
+    comments: dict[str, list[etree._Element]] = {}
     for (part, ordinal), thread in book.fallbacks.items():
         if not any(pid in new_threads for pid, _ in thread):
             continue
         root = trees.get(part)
         main = _namespace(root)
-        holder = list(root.iter(f"{{{main}}}comment"))[ordinal].find(f"{{{main}}}text")
+        if part not in comments:
+            comments[part] = list(root.iter(f"{{{main}}}comment"))
+        holder = comments[part][ordinal].find(f"{{{main}}}text")
         assert holder is not None
         written = "".join(t.text or "" for t in holder.iter(f"{{{main}}}t"))
         swaps = [(old, new_threads.get(pid, old)) for pid, old in thread]
