@@ -216,6 +216,9 @@ def test_reject_requeues_and_the_sweeper_approves_when_review_time_is_up(api: Ap
         headers={"X-API-Key": key},
     )
     assert rejected.json()["stage"] == "available"
+    # Back for another translator: the rejected one neither sees nor takes it.
+    assert _tget(api, alice, "/translator/v1/jobs").json()["items"] == []
+    assert _tsend(api, alice, "POST", f"/translator/v1/jobs/{job_id}/take").status_code == 404
     assert _tsend(api, bob, "POST", f"/translator/v1/jobs/{job_id}/take").status_code == 200
     # Alice no longer holds it: she cannot see it, let alone deliver it.
     assert _tsend(api, alice, "POST", f"/translator/v1/jobs/{job_id}/deliver").status_code == 404

@@ -111,3 +111,34 @@ def test_unit_counts_are_words_or_characters() -> None:
     assert credits.unit_count(["Hello {name}, how are you?"], "en") == 4
     assert credits.unit_count(["こんにちは 世界"], "ja") == 7
     assert credits.unit_count(["สวัสดีครับ"], "th-TH") == 10
+
+
+@pytest.mark.parametrize("start", list(JobStatus))
+def test_delivering_a_first_pass_hands_the_job_over_for_its_edit(
+    db: Database, settings_factory: Callable[..., Settings], start: JobStatus
+) -> None:
+    """A job with an edit pass: delivered in progress, it is available again (Move.HAND_OVER)
+    and its translator excluded; delivered while revising, it is reviewable as usual."""
+    with db.write() as conn:
+        _, job_id, translator = _job(conn, settings_factory(str(db.url)), start)
+        conn.execute(
+            update(human_jobs).where(human_jobs.c.job_id == job_id).values(needs_edit=True)
+        )
+    target = {S.IN_PROGRESS: S.AVAILABLE, S.REVISING: S.REVIEWABLE}.get(start)
+    with db.write() as conn:
+        segments = human_units.load_segments(conn, job_id)
+    if target is None:
+        with pytest.raises(InvalidTransitionError), db.write() as conn:
+            review.deliver(conn, translator, job_id, segments, review.Rendered(output="{}"))
+    else:
+        with db.write() as conn:
+            status = review.deliver(
+                conn, translator, job_id, segments, review.Rendered(output="{}")
+            )
+        assert status == target
+    with db.read() as conn:
+        job = human_units.get_human_job(conn, job_id)
+    assert job.status == (target or start)
+    assert (translator.id in job.excluded) == (target == S.AVAILABLE)
+    assert job.edit_pass == (target == S.AVAILABLE)
+    assert transition(Move.HAND_OVER).sources == {S.IN_PROGRESS}
