@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -18,6 +19,8 @@ from dragoman.errors import AuthenticationError, NotFoundError, ValidationError
 from dragoman.ids import new_id
 from dragoman.store.tables import api_keys, organizations
 from dragoman.timefmt import utcnow
+
+log = logging.getLogger(__name__)
 
 KEY_PREFIX = "dgm_"
 
@@ -184,6 +187,21 @@ class KeyCache:
         self._evicted[key_hash] = now
         if len(self._evicted) > self.max_entries:
             self._evicted = {h: t for h, t in self._evicted.items() if now - t < self.ttl}
+
+    def revoke(self, key_hashes: list[str]) -> None:
+        """Evict keys or tokens revoked here (call after the revocation committed) and tell
+        every process the followed bus reaches, as `announce_revoked` does for API keys. A
+        bus that cannot carry it is disconnected, so the others distrust their caches."""
+        for key_hash in key_hashes:
+            self.evict(key_hash)
+        bus = self._bus
+        if bus is None:
+            return
+        try:
+            for key_hash in key_hashes:
+                bus.publish(REVOKED_TOPIC, key_hash)
+        except Exception:  # the bus is down: other processes' caches distrust themselves
+            log.warning("could not announce %d revocation(s) on the event bus", len(key_hashes))
 
     def _generation(self) -> tuple[bool, int | None]:
         """Whether a bus that reaches every process is followed, and its generation."""

@@ -164,7 +164,9 @@ class ProjectService:
 
     async def delete_project(self, org_id: str, number: int) -> None:
         def remove(conn: Connection) -> list[str]:
-            return project_jobs.delete_project(conn, projects.find_project(conn, org_id, number))
+            # The project row first: the order a job's end takes it and its group in.
+            project = projects.find_project(conn, org_id, number, lock=True)
+            return project_jobs.delete_project(conn, project)
 
         await self._delete_blobs(await self.writer.run(remove))
 
@@ -319,7 +321,7 @@ class ProjectService:
     async def delete_job(self, org_id: str, number: int) -> None:
         def remove(conn: Connection) -> list[str]:
             job = projects.find_job(conn, org_id, number)
-            project = projects.find_project_by_id(conn, job.project_id)
+            project = projects.find_project_by_id(conn, job.project_id, lock=True)
             return project_jobs.delete_job(conn, project, job)
 
         await self._delete_blobs(await self.writer.run(remove))
@@ -331,8 +333,7 @@ class ProjectService:
                 raise BadRequestError(
                     f"job {number} has ended and can no longer be cancelled", field="jobStatus"
                 )
-            project_jobs.cancel_jobs(conn, [job])
-            quoting.settle(conn, job.project_id)
+            project_jobs.cancel_jobs(conn, [job])  # settles the project if it was the last
 
         await self.writer.run(cancel)
         self.bus.notify()

@@ -346,9 +346,10 @@ def list_jobs(
     return [_job(r) for r in rows], int(total)
 
 
-def find_project_by_id(conn: Connection, project_id: str) -> Project:
+def find_project_by_id(conn: Connection, project_id: str, *, lock: bool = False) -> Project:
     """A project by its core id (the caller already checked whose it is)."""
-    row = conn.execute(select(projects).where(P.id == project_id)).first()
+    query = select(projects).where(P.id == project_id)
+    row = conn.execute(query.with_for_update() if lock else query).first()
     if row is None:
         raise NotFoundError("project not found")
     return _project(row, project_jobs(conn, [row.id]).get(row.id, []))

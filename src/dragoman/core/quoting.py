@@ -1,6 +1,8 @@
 """The quote-first path of a job: `created` -> analyzing (a worker's lease) -> `quoted`, or
 straight on to `queued` when its project was authorized meanwhile; `authorize` sends quoted
-jobs to the queue; a project whose jobs all ended owes one `project.finished` event."""
+jobs to the queue; a project whose jobs all ended owes one `project.finished` event, recorded
+with the last job's end (`transitions` calls `settle`) or, should that ever be missed, by the
+sweeper (`settle_stranded`). Job and project events carry the resource frozen as it was."""
 
 from __future__ import annotations
 
@@ -8,9 +10,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, and_, exists, or_, select, update
 
-from dragoman.core import projects
+from dragoman.core import project_snapshots, projects
 from dragoman.core.states import Move, transition
 from dragoman.core.status import FINAL, JobStatus
 from dragoman.delivery.events import Event, record_events
@@ -137,7 +139,11 @@ def finish_analysis(
             job.org_id,
             job.group_id,
             job.id,
-            {"targetLocale": job.target_locale, "status": str(S.QUOTED)},
+            {
+                "targetLocale": job.target_locale,
+                "status": str(S.QUOTED),
+                **project_snapshots.job_payload(conn, job.id, S.QUOTED),
+            },
         )
     ]
     if status == S.QUEUED:
@@ -187,16 +193,30 @@ def authorize_jobs(conn: Connection, project: projects.Project) -> list[str]:
     return [m[0] for m in moved]
 
 
+def lock_project_of(conn: Connection, job_id: str) -> str | None:
+    """The project of a job, its row locked for this transaction (PostgreSQL): taken before
+    the job's group, the order `update_project` takes them in; None for other jobs."""
+    project_id: str | None = conn.execute(select(Q.project_id).where(Q.job_id == job_id)).scalar()
+    if project_id is not None:
+        conn.execute(
+            select(project_rows.c.id).where(project_rows.c.id == project_id).with_for_update()
+        ).first()
+    return project_id
+
+
 def settle(conn: Connection, project_id: str) -> bool:
     """Record `project.finished` once every job of an authorized project ended; True when
-    this call recorded it."""
+    this call recorded it. The project row is locked first, so of two jobs ending at once
+    the later one sees both ended."""
     row = conn.execute(
         select(
             project_rows.c.org_id,
             project_rows.c.authorized_at,
             project_rows.c.finished_at,
             project_rows.c.cancelled_at,
-        ).where(project_rows.c.id == project_id)
+        )
+        .where(project_rows.c.id == project_id)
+        .with_for_update()
     ).first()
     if row is None or row.authorized_at is None or row.finished_at is not None:
         return False
@@ -212,16 +232,30 @@ def settle(conn: Connection, project_id: str) -> bool:
         return False
     if not projects.mark_finished(conn, project_id):
         return False
-    record_events(
-        conn,
-        [
-            Event(
-                "project.finished",
-                row.org_id,
-                states[-1].group_id,
-                None,
-                {"projectId": project_id, "status": "finished"},
-            )
-        ],
-    )
+    payload = {"projectId": project_id, "status": "finished"}
+    payload.update(project_snapshots.project_payload(conn, project_id))
+    record_events(conn, [Event("project.finished", row.org_id, states[-1].group_id, None, payload)])
     return True
+
+
+def stranded_projects(conn: Connection, limit: int) -> list[str]:
+    """Authorized projects, neither cancelled nor marked finished, whose jobs all ended (what
+    a process that died between a job's end and its project's would leave)."""
+    p = project_rows.c
+    open_job = exists().where(
+        Q.project_id == p.id, jobs.c.id == Q.job_id, jobs.c.status.notin_(sorted(FINAL))
+    )
+    any_job = exists().where(Q.project_id == p.id)
+    query = select(p.id).where(
+        p.authorized_at.is_not(None),
+        p.finished_at.is_(None),
+        p.cancelled_at.is_(None),
+        any_job,
+        ~open_job,
+    )
+    return [r.id for r in conn.execute(query.limit(limit))]
+
+
+def settle_stranded(conn: Connection, limit: int = 100) -> int:
+    """Record the `project.finished` events that were missed; returns how many."""
+    return sum(settle(conn, project_id) for project_id in stranded_projects(conn, limit))

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
+from dragoman.core import project_snapshots, quoting
 from dragoman.core.states import LEASED, Move, transition
 from dragoman.core.status import FINAL, JobStatus, group_status
 from dragoman.delivery.events import Event, record_events
@@ -224,6 +225,7 @@ def _finish(conn: Connection, job_id: str, owner: str | None, move: Move, **valu
     ).first()
     if row is None:  # the group was deleted while the job ran: nothing to finish
         return False
+    project_id = quoting.lock_project_of(conn, job_id)  # a Lingo24 project's job, or None
     # Lock the group row first: two jobs of one group finishing at once must agree on which
     # of them completes the group (PostgreSQL; SQLite writers are serialised anyway).
     group = conn.execute(
@@ -246,6 +248,8 @@ def _finish(conn: Connection, job_id: str, owner: str | None, move: Move, **valu
     payload = {"targetLocale": row.target_locale, "status": str(status)}
     if status == JobStatus.FAILED:
         payload["errorMessage"] = values.get("error_message", "")
+    if project_id is not None:  # its callback shows the job as it is now, not when sent
+        payload.update(project_snapshots.job_payload(conn, job_id, status))
     found = [Event(f"job.{status}", row.org_id, row.group_id, job_id, payload)]
     statuses = [
         r.status for r in conn.execute(select(jobs.c.status).where(jobs.c.group_id == row.group_id))
@@ -267,6 +271,8 @@ def _finish(conn: Connection, job_id: str, owner: str | None, move: Move, **valu
             )
         )
     record_events(conn, found)
+    if project_id is not None:  # its last job's end finishes the project, in one commit
+        quoting.settle(conn, project_id)
     return True
 
 

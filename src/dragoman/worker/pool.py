@@ -62,7 +62,7 @@ class WorkerPool:
             bus=bus,
             redispatch=dispatcher.dispatch,
         )
-        self.sweeper = Sweeper(db, dispatcher, settings, blobs) if sweep else None
+        self.sweeper = Sweeper(db, dispatcher, settings, blobs, bus) if sweep else None
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
 
@@ -75,21 +75,19 @@ class WorkerPool:
             self.sweeper.start()
 
     def handle(self, job_id: str) -> None:
-        """Run a dispatched job: a quote-first job's analysis, or its translation (after
-        which a project whose jobs all ended is settled)."""
+        """Run a dispatched job: a quote-first job's analysis, or its translation (whose end
+        settles its project in the same commit)."""
         with self.db.read() as conn:
             where = quoting.route(conn, job_id)
         if where.analyze:
             self.analyzer.run(job_id)
             return
         self.runner.run(job_id)
-        if where.project_id is not None:
-            self.analyzer.settle(where.project_id)
 
     def _renew(self) -> None:
         interval = self.settings.lease_seconds / 3
         while not self._stop.wait(interval):
-            held = self.runner.held()
+            held = self.runner.held() + self.analyzer.held()  # the same owner claims both
             if not held:
                 continue
             try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from collections.abc import Callable
 
 from dragoman.content.model import ArtifactKind
@@ -53,6 +54,14 @@ class Analyzer:
         self.bus = bus
         self.redispatch = redispatch
         self._tm = tm
+        self._held: set[str] = set()
+        self._held_lock = threading.Lock()
+
+    def held(self) -> list[str]:
+        """Ids of the jobs this process is analysing now (the pool renews their leases, so
+        a file that takes longer than a lease to analyse is never claimed twice)."""
+        with self._held_lock:
+            return list(self._held)
 
     def tm(self) -> TranslationMemory:
         if self._tm is None:
@@ -65,6 +74,15 @@ class Analyzer:
             job = quoting.claim_analysis(conn, job_id, self.owner, self.settings.lease_seconds)
         if job is None:
             return
+        with self._held_lock:
+            self._held.add(job.id)
+        try:
+            self._run_claimed(job)
+        finally:
+            with self._held_lock:
+                self._held.discard(job.id)
+
+    def _run_claimed(self, job: quoting.ClaimedAnalysis) -> None:
         try:
             analysis = self._analyse(job)
             with self.db.read() as conn:
@@ -106,16 +124,8 @@ class Analyzer:
 
     def _fail(self, job: quoting.ClaimedAnalysis, message: str) -> None:
         with self.db.write() as conn:
-            transitions.fail(conn, job.id, self.owner, message)
-            quoting.settle(conn, job.project_id)
+            transitions.fail(conn, job.id, self.owner, message)  # settles its project too
         self._notify()
-
-    def settle(self, project_id: str) -> None:
-        """After a project job ran: record `project.finished` if it was the last one."""
-        with self.db.write() as conn:
-            settled = quoting.settle(conn, project_id)
-        if settled:
-            self._notify()
 
     def _notify(self) -> None:
         if self.bus is not None:

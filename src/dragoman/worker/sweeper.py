@@ -1,4 +1,5 @@
-"""The sweeper: re-dispatches work that waited too long or whose worker died."""
+"""The sweeper: re-dispatches work that waited too long or whose worker died, and records a
+project's `project.finished` should its last job's end ever have missed it."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 
+from dragoman.core.quoting import settle_stranded
 from dragoman.core.review_sweep import approve_due
 from dragoman.core.states import LEASED
 from dragoman.core.status import JobStatus
+from dragoman.delivery.buses.base import EventBus
 from dragoman.settings import Settings
 from dragoman.store.blobs.base import BlobStore
 from dragoman.store.db import Database
@@ -34,11 +37,13 @@ class Sweeper:
         dispatcher: Dispatcher,
         settings: Settings,
         blobs: BlobStore | None = None,
+        bus: EventBus | None = None,
     ) -> None:
         self.db = db
         self.dispatcher = dispatcher
         self.settings = settings
         self.blobs = blobs  # retention deletes files with their rows
+        self.bus = bus  # wakes the deliverer when a missed event was recorded
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -63,6 +68,16 @@ class Sweeper:
             self.dispatcher.dispatch(ids)
         return len(ids)
 
+    def settle_projects(self) -> int:
+        """Record `project.finished` for projects whose jobs all ended without it; how many."""
+        with self.db.write() as conn:
+            settled = settle_stranded(conn, SWEEP_BATCH)
+        if settled:
+            log.info("sweeper recorded %d missed project.finished event(s)", settled)
+            if self.bus is not None:
+                self.bus.notify()
+        return settled
+
     def start(self) -> None:
         """Sweep everything once, then every `sweep_interval_seconds` on a thread."""
         self._thread = threading.Thread(target=self._run, name="dragoman-sweeper", daemon=True)
@@ -84,6 +99,10 @@ class Sweeper:
                 first = False
             except Exception:  # a database hiccup must not end sweeping
                 log.exception("sweep failed")
+            try:
+                self.settle_projects()
+            except Exception:  # retried on the next sweep
+                log.exception("settling projects failed")
             try:
                 approve_due(self.db)  # human jobs whose review time is up (a column: restart-safe)
             except Exception:  # retried on the next sweep
