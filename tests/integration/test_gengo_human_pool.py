@@ -1,7 +1,7 @@
 """Who gets a Gengo job, through the Gengo API and the translator API on a real server
-(SQLite; the pseudo engine drafts): the edit pass by a second translator, `as_group`
+(the pseudo engine drafts): the edit pass by a second translator, `as_group`
 bundles taken whole, the preferred translators' head start; order comments; purging a
-group's Gengo rows and the retention of file quotes never ordered."""
+group's Gengo rows and the retention of file quotes never ordered (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -36,8 +36,9 @@ from tests.integration.gengo_helpers import Signer, core_job, gengo_org, text_jo
 
 
 @pytest.fixture
-def api(sqlite_url: str, settings_factory: Callable[..., Settings]) -> Iterator[Api]:
-    with running_api(settings_factory(sqlite_url)) as run:
+def api(database_url: str, settings_factory: Callable[..., Settings]) -> Iterator[Api]:
+    """SQLite, and PostgreSQL when reachable."""
+    with running_api(settings_factory(database_url)) as run:
         yield run
 
 
