@@ -31,9 +31,13 @@ def delete_groups(conn: Connection, group_ids: Sequence[str]) -> list[str]:
     if not ids:
         return []
     job_ids = [r.id for r in conn.execute(select(jobs.c.id).where(jobs.c.group_id.in_(ids)))]
+    sources = select(job_groups.c.source_artifact_id).where(job_groups.c.id.in_(ids))
+    shared = select(job_groups.c.source_artifact_id).where(  # named by a group that stays
+        job_groups.c.source_artifact_id.in_(sources), job_groups.c.id.not_in(ids)
+    )
     owned = artifacts.c.id.in_(
         select(jobs.c.output_artifact_id).where(jobs.c.group_id.in_(ids))
-    ) | artifacts.c.id.in_(select(job_groups.c.source_artifact_id).where(job_groups.c.id.in_(ids)))
+    ) | (artifacts.c.id.in_(sources) & artifacts.c.id.not_in(shared))
     owned = owned | artifacts.c.id.in_(  # delivered human revisions' files
         select(job_revisions.c.artifact_id).where(job_revisions.c.job_id.in_(job_ids))
     )

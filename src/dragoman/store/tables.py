@@ -155,7 +155,9 @@ job_groups = Table(
     # Core v2 (0004): None means a structured JSON object kept inline in `content`.
     Column("artifact_kind", String(20)),
     Column("artifact_format", String(20)),
-    Column("source_artifact_id", String(40)),  # a file's bytes, in the blob store
+    # A file's bytes, in the blob store; several groups may share one (indexed: a group's
+    # deletion keeps a source another group still names).
+    Column("source_artifact_id", String(40)),
     Column("surface", String(20)),  # the API that created the group (None: native)
     Column("units_total", Integer),  # units in the source file
     Column("expires_at", UTCDateTime),  # deleted whole (jobs, files, ids) after this
@@ -166,6 +168,7 @@ job_groups = Table(
     Column("retain_seconds", Integer),  # `expires_at` = this long after its last job ended
     UniqueConstraint("org_id", "engine_id", "idempotency_key", name="uq_job_groups_idempotency"),
     Index("ix_job_groups_org_created", "org_id", "created_at", "id"),
+    Index("ix_job_groups_source_artifact", "source_artifact_id"),
 )
 
 artifacts = Table(
