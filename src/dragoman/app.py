@@ -7,6 +7,7 @@ import re
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -23,6 +24,7 @@ from dragoman.services import Services
 from dragoman.settings import Settings
 from dragoman.store import migrate
 from dragoman.surfaces import gengo, languagewire, lingo24
+from dragoman.surfaces.gengo.openapi_doc import document as document_gengo
 from dragoman.surfaces.native.estimate import router as estimate_router
 from dragoman.surfaces.native.files import router as native_files_router
 from dragoman.surfaces.native.glossaries import router as glossaries_router
@@ -146,6 +148,7 @@ def create_app(
     install_workbench(app)  # the browser workbench: pages, autosave, static files
     app.include_router(ws_router)
     app.add_exception_handler(HTTPException, _http_error)
+    _add_to_document(app)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:  # async: no thread hop behind busy job threads
@@ -166,6 +169,18 @@ def create_app(
         return JSONResponse({"status": "ready", "schema": revision})
 
     return app
+
+
+def _add_to_document(app: FastAPI) -> None:
+    """FastAPI's OpenAPI document, with what the Gengo routes cannot declare themselves."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_gengo(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented extension point
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -21,11 +21,13 @@ from typing import Any
 
 import pytest
 
+from dragoman.core import gengo_keys, oauth, orgs, translators
 from dragoman.settings import Settings
-from tests.apptools import running_api
+from tests.acceptance.schemathesis_hooks import GENGO_PLACEHOLDER, GENGO_PRIVATE_KEY_ENV
+from tests.apptools import Api, running_api
 
 SEED = 20261201
-MAX_EXAMPLES = 200  # per operation, in the fuzzing phase (coverage and examples come on top)
+MAX_EXAMPLES = 60  # per operation, in the fuzzing phase (coverage and examples come on top)
 BUDGET_SECONDS = 240
 CHECKS = "all"
 # Stateful checks need links between operations, which the document does not declare.
@@ -47,16 +49,83 @@ GLOSSARY_OPERATIONS = "^[A-Z]+ /glossaries/"
 # printable text; the document says so in words (a 422).
 ESTIMATE_OPERATIONS = "^POST /jobs/estimate(/files)?$"
 
+# Gengo: `data` is JSON text (`contentMediaType: application/json`, its shape in words), which
+# the generator draws as any JSON value, so an order, action, comment or quote it draws is
+# mostly refused (422 in Gengo's envelope).
+GENGO_DATA_OPERATIONS = (
+    "^(POST /v2/translate/jobs|PUT /v2/translate/jobs|PUT /v2/translate/job/{id}"
+    "|POST /v2/translate/job/{id}/comment|POST /v2/translate/order/{order_id}/comment"
+    "|POST /v2/translate/service/quote)$"
+)
+# LanguageWire reads a document's type from the upload's file name, which the generator names
+# after the form field (`file`): refused as an unsupported type (422).
+LANGUAGEWIRE_UPLOAD = "^POST /v2/documents/translate$"
+# Lingo24 writes: text must be printable (`str.isprintable`, which no pattern states), a
+# callback URL's host public, a status move one the entity can make; and a file's content is
+# there only once uploaded (400 in Lingo24's shape).
+LINGO24_OPERATIONS = (
+    "^((POST|PUT) /(project|file|job|docs/v1/).*|GET /(file|docs/v1/files)/{id}/content)$"
+)
+# Lingo.dev's /process/*: a language detected from the text (none in digits alone), and an
+# estimate of `items` or of `data` with `targetLocales` (null counts as absent): 422.
+PROCESS_OPERATIONS = "^POST /process/"
+# OAuth2 token and authorize endpoints: a code, refresh token or client must be one the server
+# issued (400 invalid_grant / invalid_request, as RFC 6749 says).
+OAUTH_OPERATIONS = "^(GET|POST) /oauth2/"
+
 pytestmark = pytest.mark.slow
 
 
-def _config(key: str) -> str:
-    """schemathesis.toml: the key for both surfaces' security schemes, and the exceptions."""
+@dataclass(frozen=True)
+class Credentials:
+    """One organization's credentials for every surface's security scheme."""
+
+    api_key: str  # native and TranslatePlus
+    languagewire_token: str  # bearer from POST /oauth2/token
+    lingo24_token: str  # bearer from POST /oauth2/access
+    translator_key: str  # the translator REST API
+    gengo_public: str  # Gengo's api_key; the hook signs with the private key
+    gengo_private: str
+
+
+def _credentials(api: Api) -> Credentials:
+    """Create an organization with an API key, an OAuth2 client (a token from each token
+    endpoint), a translator and a Gengo key pair, as the CLI commands do."""
+    with api.services.db.write() as conn:
+        org = orgs.get_or_create_org(conn, "schemathesis")
+        key = orgs.create_key(conn, org.id)
+        client_id, secret = oauth.create_client(conn, org.id, name="schemathesis")
+        _, translator_key = translators.create_translator(conn, org.id, "Fuzz", "en-es,en-de")
+        public, private = gengo_keys.create_keys(conn, org.id)
+    grant = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+    tokens = []
+    for path in ("/oauth2/token", "/oauth2/access"):
+        answer = api.client.post(path, data=grant)
+        assert answer.status_code == 200, answer.text
+        tokens.append(answer.json()["access_token"])
+    return Credentials(key, tokens[0], tokens[1], translator_key, public, private)
+
+
+def _config(creds: Credentials) -> str:
+    """schemathesis.toml: credentials for every security scheme, and the exceptions. Gengo's
+    ts and api_sig are placeholders the hook replaces with a fresh signature."""
     return f"""
 [auth.openapi.apiKey]
-api_key = "{key}"
+api_key = "{creds.api_key}"
 [auth.openapi.translateplusApiKey]
-api_key = "{key}"
+api_key = "{creds.api_key}"
+[auth.openapi.languagewireBearer]
+bearer = "{creds.languagewire_token}"
+[auth.openapi.lingo24Bearer]
+bearer = "{creds.lingo24_token}"
+[auth.openapi.translatorKey]
+api_key = "{creds.translator_key}"
+[auth.openapi.gengoApiKey]
+api_key = "{creds.gengo_public}"
+[auth.openapi.gengoTimestamp]
+api_key = "{GENGO_PLACEHOLDER}"
+[auth.openapi.gengoSignature]
+api_key = "{GENGO_PLACEHOLDER}"
 
 [[operations]]
 include-name-regex = "{CALLBACK_OPERATIONS}"
@@ -71,6 +140,26 @@ checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, "422
 [[operations]]
 include-name-regex = "{ESTIMATE_OPERATIONS}"
 checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, "422"])}
+
+[[operations]]
+include-name-regex = "{GENGO_DATA_OPERATIONS}"
+checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, "402", "422"])}
+
+[[operations]]
+include-name-regex = "{LANGUAGEWIRE_UPLOAD}"
+checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, "422"])}
+
+[[operations]]
+include-name-regex = "{LINGO24_OPERATIONS}"
+checks.positive_data_acceptance.expected-statuses = {json.dumps(ACCEPTED)}
+
+[[operations]]
+include-name-regex = "{PROCESS_OPERATIONS}"
+checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, "422"])}
+
+[[operations]]
+include-name-regex = "{OAUTH_OPERATIONS}"
+checks.positive_data_acceptance.expected-statuses = {json.dumps(ACCEPTED)}
 """
 
 
@@ -108,7 +197,7 @@ class Run:
     cases: Counter[str]
 
 
-def _st_run(base_url: str, config: Path, reports: Path, *only: str) -> Run:
+def _st_run(base_url: str, config: Path, creds: Credentials, reports: Path, *only: str) -> Run:
     """`st run` against the document at `base_url`, in a process of its own (the second core
     is the server's), limited to the operations named `only` if any."""
     command = [
@@ -130,6 +219,7 @@ def _st_run(base_url: str, config: Path, reports: Path, *only: str) -> Run:
         **os.environ,
         "SCHEMATHESIS_HOOKS": "tests.acceptance.schemathesis_hooks",
         "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        GENGO_PRIVATE_KEY_ENV: creds.gengo_private,
     }
     run = subprocess.run(
         command, env=env, capture_output=True, text=True, timeout=BUDGET_SECONDS, check=False
@@ -147,11 +237,12 @@ def test_openapi_document_describes_the_server(
 ) -> None:
     started = time.monotonic()
     with running_api(settings_factory(sqlite_url)) as api:
+        creds = _credentials(api)
         config = tmp_path / "schemathesis.toml"
-        config.write_text(_config(api.new_key()))
+        config.write_text(_config(creds))
         base_url = str(api.client.base_url)
         no_inputs = _without_inputs(api.client.get("/openapi.json").json())
-        runs = [_st_run(base_url, config, tmp_path / "all")]
+        runs = [_st_run(base_url, config, creds, tmp_path / "all")]
         # Where the generator drew from the few ids that earlier responses held (ids a DELETE
         # may have removed), it can stop short of the count: such operations run again alone,
         # where ids are generated.
@@ -161,7 +252,7 @@ def test_openapi_document_describes_the_server(
             if count < MAX_EXAMPLES and label not in no_inputs
         ]
         if short:
-            runs.append(_st_run(base_url, config, tmp_path / "short", *short))
+            runs.append(_st_run(base_url, config, creds, tmp_path / "short", *short))
     elapsed = time.monotonic() - started
     cases = sum((run.cases for run in runs), Counter[str]())
     first = runs[0].report

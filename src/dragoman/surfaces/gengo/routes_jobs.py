@@ -31,6 +31,7 @@ router = APIRouter(
     prefix="/v2/translate", route_class=GengoRoute, tags=["Gengo"], responses=error_responses()
 )
 MAX_IDS = 200
+MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second datetime can hold
 
 
 @router.post("/jobs")
@@ -57,7 +58,7 @@ async def post_jobs(signed: SignedDep, core: CoreDep) -> JSONResponse:
 def _timestamp(value: str | None) -> datetime | None:
     if not value:
         return None
-    if not value.isdigit() or len(value) > 12:
+    if not value.isdigit() or int(value) > MAX_TIMESTAMP:
         raise ValidationError("timestamp_after must be a Unix time", field="timestamp_after")
     return datetime.fromtimestamp(int(value), UTC)
 

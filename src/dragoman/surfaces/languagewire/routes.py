@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from starlette.exceptions import HTTPException
 
 from dragoman.core.queries import GroupView
 from dragoman.core.status import JobStatus
@@ -88,6 +89,16 @@ async def translate(request: Request, org: OrgDep, core: CoreDep) -> JSONRespons
     return JSONResponse(
         schemas.render_job(job_id, group), status_code=201 if submitted.created else 200
     )
+
+
+@router.api_route(
+    "/v2/documents/translate",
+    methods=["GET", "PUT", "PATCH", "DELETE"],
+    include_in_schema=False,
+)
+async def translate_other_methods() -> None:
+    """405 with `Allow: POST`: `translate` is no job id of `/v2/documents/{jobId}` below."""
+    raise HTTPException(405, "Method Not Allowed", headers={"Allow": "POST"})
 
 
 @router.get(

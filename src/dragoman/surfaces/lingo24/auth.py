@@ -9,24 +9,37 @@ import logging
 from typing import Annotated
 from urllib.parse import unquote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Security
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from dragoman.core.oauth import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, REFRESH_TOKEN
 from dragoman.core.oauth_grants import GrantOutcome, IssuedPair
 from dragoman.core.orgs import Organization
 from dragoman.errors import InvalidClientError, InvalidTokenError
 from dragoman.surfaces.base import CoreDep
+from dragoman.surfaces.lingo24 import openapi_doc
 from dragoman.surfaces.lingo24.errors import Lingo24Route
 from dragoman.surfaces.ratelimit import admit
 
 log = logging.getLogger(__name__)
 router = APIRouter(route_class=Lingo24Route, tags=["Lingo24 OAuth2"])
 GRANTS = (AUTHORIZATION_CODE, REFRESH_TOKEN, CLIENT_CREDENTIALS)
+# Declares the scheme in the OpenAPI document; the header is read below as it came.
+BEARER = HTTPBearer(
+    scheme_name="lingo24Bearer",
+    description="An access token from POST /oauth2/access.",
+    auto_error=False,
+)
 
 
-async def current_org(request: Request, core: CoreDep) -> Organization:
+async def current_org(
+    request: Request,
+    core: CoreDep,
+    declared: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
+) -> Organization:
     """The organization of the request's bearer token, within its rate limit."""
+    del declared  # the header is read as it came (any scheme casing, no stripping)
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidTokenError("Not authenticated: send Authorization: Bearer <access token>")
@@ -57,7 +70,11 @@ def _tokens(issued: IssuedPair) -> JSONResponse:
     )
 
 
-@router.post("/oauth2/access")
+@router.post(
+    "/oauth2/access",
+    openapi_extra=openapi_doc.TOKEN_DOC,
+    responses=openapi_doc.TOKEN_ANSWERS,
+)
 async def access(request: Request, core: CoreDep) -> JSONResponse:
     """Tokens for a grant: `grant_type` authorization_code (`code`, `redirect_uri`),
     refresh_token (`refresh_token`; it rotates) or client_credentials; the client's id and

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dragoman.core.oauth_grants import ClientInfo
 from dragoman.errors import AuthenticationError
 from dragoman.surfaces.base import CoreDep
+from dragoman.surfaces.lingo24 import openapi_doc
 
 router = APIRouter(tags=["Lingo24 OAuth2"])
 CSRF_COOKIE = "dragoman_oauth_csrf"
@@ -58,7 +59,12 @@ def _redirect(uri: str, **params: str) -> RedirectResponse:
     )
 
 
-@router.get("/oauth2/authorize", response_class=HTMLResponse)
+@router.get(
+    "/oauth2/authorize",
+    response_class=HTMLResponse,
+    responses=openapi_doc.AUTHORIZE_ANSWERS,
+    openapi_extra=openapi_doc.AUTHORIZE_QUERY,
+)
 async def authorize_page(request: Request, core: CoreDep) -> Response:
     """The sign-in and approval form."""
     q = request.query_params
@@ -93,7 +99,9 @@ async def authorize_page(request: Request, core: CoreDep) -> Response:
     return page
 
 
-@router.post("/oauth2/authorize", response_class=HTMLResponse)
+@router.post(
+    "/oauth2/authorize", response_class=HTMLResponse, responses=openapi_doc.AUTHORIZE_ANSWERS
+)
 async def authorize_submit(request: Request, core: CoreDep) -> Response:
     """Approve (with an API key of the client's organization) or deny the client."""
     form = await request.form()

@@ -7,12 +7,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
 
 from dragoman.core.orgs import Organization
 from dragoman.core.project_service import Service
 from dragoman.core.projects import ProjectJob
 from dragoman.core.service import Core
 from dragoman.errors import NotFoundError
+from dragoman.surfaces.lingo24 import openapi_doc
 from dragoman.surfaces.lingo24.errors import Lingo24Route
 from dragoman.surfaces.lingo24.schemas import SURFACE, render_job
 
@@ -29,7 +31,15 @@ def route(
     def register(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         for path in paths:
             for method in methods:  # one route per method: each gets its own operation id
-                router.add_api_route(path, endpoint, methods=[method], summary=summary)
+                router.add_api_route(
+                    path,
+                    endpoint,
+                    methods=[method],
+                    summary=summary,
+                    response_class=Response if method == "DELETE" else JSONResponse,
+                    responses=openapi_doc.responses(path, method),
+                    openapi_extra=openapi_doc.openapi_extra(path, method),
+                )
         return endpoint
 
     return register

@@ -67,14 +67,14 @@ def _locale(fields: dict[str, Any], code: str, id_name: str) -> str:
     raise BadRequestError(f"{code} (or {id_name}) is required", field=code)
 
 
-@route(router, ["/job", "/docs/v1/jobs", "/project/{project}/jobs",
-                "/docs/v1/projects/{project}/jobs"], ["POST"], "Create a job")  # fmt: skip
+@route(router, ["/job", "/docs/v1/jobs", "/project/{id}/jobs",
+                "/docs/v1/projects/{id}/jobs"], ["POST"], "Create a job")  # fmt: skip
 async def create_job(request: Request, org: OrgDep, core: CoreDep) -> Response:
     """Mandatory: projectId (or the path's), sourceFileId, sourceLocale, targetLocale and
     serviceLevel (or the ids: sourceLocaleId, targetLocaleId, serviceId)."""
     fields = await wire.read_fields(request)
-    if "project" in request.path_params:
-        project = path_id(request, "project", "project")
+    if "id" in request.path_params:  # the project's (the same template as its GET)
+        project = path_id(request, "project")
     else:
         project = schemas.integer(fields, "projectId", required=True)  # type: ignore[assignment]
     source_file = schemas.integer(fields, "sourceFileId", required=True)

@@ -49,7 +49,7 @@ def _with_message(response: Response) -> Response:
 router = APIRouter(
     route_class=ProcessRoute,
     tags=["synchronous (Lingo.dev SDK)"],
-    responses=error_responses(401, 422, 429),
+    responses=error_responses(400, 401, 422, 429),
 )
 
 
@@ -101,6 +101,8 @@ async def recognize(
 async def estimate(body: schemas.EstimateRequest, org: OrgDep) -> JSONResponse:
     """What translating costs: characters and output tokens per target locale (and words when
     `data` is sent); prices are 0, the engines being this server's own."""
+    for i, tag in enumerate(body.targetLocales or []):  # checked even where items answer
+        normalize_locale(tag, field=f"targetLocales[{i}]")
     if body.items is not None:
         items = [
             (

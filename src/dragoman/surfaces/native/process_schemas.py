@@ -6,13 +6,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dragoman.surfaces.native.schemas import LOCALE
+
 
 class LocalizeParams(BaseModel):
     """Options of one call; `fast` is accepted and has no effect on a rule-based engine."""
 
     model_config = ConfigDict(extra="allow")
 
-    fast: bool | None = None
+    fast: bool | None = Field(None, strict=True)
 
 
 class LocalizeRequest(BaseModel):
@@ -21,8 +23,10 @@ class LocalizeRequest(BaseModel):
     model_config = ConfigDict(extra="allow")  # the SDKs add fields (metadata, ...) over time
 
     params: LocalizeParams | None = None
-    sourceLocale: str | None = Field(None, description="BCP-47; null: detected from data.")
-    targetLocale: str = Field(description="BCP-47 target locale.")
+    sourceLocale: str | None = Field(
+        None, description="BCP-47; null: detected from data.", json_schema_extra=LOCALE
+    )
+    targetLocale: str = Field(description="BCP-47 target locale.", json_schema_extra=LOCALE)
     data: dict[str, Any] = Field(description="Keys to translate; nested objects and arrays too.")
     reference: dict[str, dict[str, Any]] | None = Field(
         None,
@@ -56,8 +60,8 @@ class RecognizeResponse(BaseModel):
 
 
 class EstimateItem(BaseModel):
-    targetLocale: str
-    sourceChars: int = Field(ge=0)
+    targetLocale: str = Field(json_schema_extra=LOCALE)
+    sourceChars: int = Field(ge=0, strict=True)
 
 
 class EstimateRequest(BaseModel):
@@ -66,7 +70,12 @@ class EstimateRequest(BaseModel):
 
     items: list[EstimateItem] | None = Field(None, min_length=1)
     data: dict[str, Any] | None = None
-    targetLocales: list[str] | None = Field(None, min_length=1, max_length=1000)
+    targetLocales: list[str] | None = Field(
+        None,
+        min_length=1,
+        max_length=1000,
+        json_schema_extra={"items": {"type": "string", **LOCALE}},
+    )
 
 
 class Me(BaseModel):

@@ -21,7 +21,7 @@ from dragoman.timefmt import iso_ms
 router = APIRouter(
     route_class=NativeRoute,
     tags=["human review"],
-    responses=error_responses(401, 404, 409, 422, 429),
+    responses=error_responses(400, 401, 404, 409, 422, 429),
 )
 JobId = Annotated[str, Path(max_length=80)]
 _TEXT = review.MAX_COMMENT_CHARS

@@ -13,9 +13,14 @@ from dragoman.core.human_queries import MAX_PAGE
 from dragoman.core.translators import Translator
 from dragoman.surfaces.base import CoreDep
 from dragoman.surfaces.workbench import schemas
-from dragoman.surfaces.workbench.errors import WorkbenchRoute
+from dragoman.surfaces.workbench.errors import WorkbenchRoute, error_responses
 
-router = APIRouter(prefix="/translator/v1", route_class=WorkbenchRoute, tags=["translators"])
+router = APIRouter(
+    prefix="/translator/v1",
+    route_class=WorkbenchRoute,
+    tags=["translators"],
+    responses=error_responses(),
+)
 TRANSLATOR_KEY = APIKeyHeader(
     name="X-API-Key",
     scheme_name="translatorKey",

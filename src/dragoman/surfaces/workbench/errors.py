@@ -8,10 +8,40 @@ from typing import Any
 from fastapi import Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from dragoman.errors import DragomanError
 from dragoman.surfaces.base import SurfaceRoute
+
+
+class TranslatorApiError(BaseModel):
+    """`{"error", "statusCode", "field"?, "problems"?}`."""
+
+    error: str
+    statusCode: int
+    field: str | None = None
+    problems: Any = None
+
+
+_MEANINGS = {
+    401: "No translator key, or an unknown or revoked one.",
+    404: "No such job or segment, or not one the translator may see.",
+    409: "The job is not in a state for that (taken by another translator, not held, "
+    "already delivered).",
+    413: "The request body is too large.",
+    422: "A field is missing or invalid (`field` names it); a delivery with an empty segment "
+    "or a missing placeholder lists them in `problems`.",
+    429: "Too many requests (`Retry-After`).",
+}
+
+
+def error_responses() -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for every error a translator API route can answer."""
+    return {
+        status: {"model": TranslatorApiError, "description": text}
+        for status, text in _MEANINGS.items()
+    }
 
 
 def error_response(
