@@ -16,6 +16,11 @@ import httpx
 import pytest
 
 from dragoman.content.signature import placeholder_signature
+from dragoman.core import orgs
+from dragoman.core.assets.glossary import TermInput, add_term
+from dragoman.core.assets.tm import TranslationMemory, new_entry, parse_pair
+from dragoman.core.assets.tm_index import for_database
+from dragoman.core.assets.tm_index.base import Origin
 from dragoman.settings import Settings
 from tests.apptools import Api, running_api
 
@@ -280,3 +285,29 @@ def test_engine_failure_is_a_503_the_sdk_retries(
     assert reply.status_code == 503, reply.text
     assert reply.headers["Retry-After"] == "1"
     assert "apertium engine failed" in reply.json()["message"]
+
+
+def test_translation_memory_and_glossary_serve_synchronous_requests(api: Api) -> None:
+    """The organization's TM answers exact matches without the engine; its glossary keeps
+    do-not-translate terms and places required ones; another organization's assets are not
+    used."""
+    key = api.new_key("assets-org")
+    other = api.new_key("assets-other")
+    pair = parse_pair("en-es")
+    with api.services.db.write() as conn:
+        org_id = orgs.get_or_create_org(conn, "assets-org").id
+        add_term(conn, org_id, pair, TermInput("Dragoman", do_not_translate=True))
+        add_term(conn, org_id, pair, TermInput("file", "archivo"))
+    memory = TranslationMemory(for_database(api.services.db))
+    memory.add(org_id, pair, [new_entry("The house is big.", "La casona es enorme.",
+                                        origin=Origin.IMPORT)])  # fmt: skip
+    data = {"title": "The house is big.", "open": "Open the file with Dragoman."}
+    body = {"sourceLocale": "en", "targetLocale": "es", "data": data}
+    reply = localize(api, key, body)
+    assert reply.status_code == 200, reply.text
+    out = reply.json()["data"]
+    assert out["title"] == "La casona es enorme."  # from the TM, not Apertium
+    assert "Dragoman" in out["open"] and "archivo" in out["open"].lower(), out
+    theirs = localize(api, other, body).json()["data"]
+    assert theirs["title"] == "La casa es grande."  # Apertium: the other org has no TM
+    assert "archivo" not in theirs["open"].lower()  # Apertium says "fichero" (or "lima")

@@ -14,10 +14,16 @@ import anyio
 import anyio.to_thread
 
 from dragoman.content import langid
-from dragoman.content.formats.structured import check_shape, replace_strings
+from dragoman.content.formats.structured import check_shape, format_path, replace_strings
+from dragoman.content.model import Unit, UnitState
+from dragoman.content.terms import Glossary, translate_with
 from dragoman.content.units import TranslateFn, translate_strings
 from dragoman.core import inline_content as content
 from dragoman.core import text_checks
+from dragoman.core.assets.glossary import terms_for
+from dragoman.core.assets.tm import TranslationMemory
+from dragoman.core.assets.tm_apply import apply_matches, job_pair
+from dragoman.core.assets.tm_index import for_database
 from dragoman.core.engine_records import EngineRecord, default_engine, get_engine, list_engines
 from dragoman.core.locales import normalize_locale
 from dragoman.core.orgs import Organization
@@ -57,8 +63,9 @@ class InlineResult:
     data: Any
     source_locale: str
     translated: int  # strings the engine translated
-    reused: int  # strings the reference translations answered
+    reused: int  # strings the reference translations (and the TM) answered
     issues: list[dict[str, object]] = field(default_factory=list)
+    from_tm: int = 0  # of `reused`: strings the translation memory answered
 
 
 class OrgGates:
@@ -119,6 +126,8 @@ class InlineService:
         self.gates = OrgGates(settings.process_concurrency_per_org, settings.process_queue_per_org)
         self._threads = anyio.CapacityLimiter(settings.process_threads)
         self._records: dict[tuple[str, str | None], tuple[float, EngineRecord]] = {}
+        self._terms: dict[tuple[str, str, str], tuple[float, Glossary | None]] = {}
+        self._tm: TranslationMemory | None = None
 
     async def localize(self, org: Organization, request: InlineRequest) -> InlineResult:
         """`request.data` translated; 429 beyond the organization's concurrency."""
@@ -168,15 +177,24 @@ class InlineService:
             leaves, tables, source, target, changed_only=request.changed_only
         )
         todo = [i for i in range(len(leaves.texts)) if i not in known]
+        from_tm = self._tm_answers(org.id, source, target, leaves, todo)
+        known.update(from_tm)
+        todo = [i for i in todo if i not in from_tm]
         crumbs = content.leaf_hints(
             leaves, hints, tables, source, with_references=engine.uses_hints
         )
-        result = translate_strings(
-            [leaves.texts[i] for i in todo],
-            self._translator(engine, source, target),
-            source_locale=source,
-            target_locale=target,
-            hints=[crumbs[i] for i in todo] if crumbs is not None else None,
+        texts = [leaves.texts[i] for i in todo]
+        translator = self._translator(engine, source, target)
+        result, missing_terms = translate_with(
+            self._glossary(org.id, source, target),
+            texts,
+            lambda marked: translate_strings(
+                marked,
+                translator,
+                source_locale=source,
+                target_locale=target,
+                hints=[crumbs[i] for i in todo] if crumbs is not None else None,
+            ),
         )
         new = {leaves.paths[i]: text for i, text in known.items()}
         new.update((leaves.paths[i], text) for i, text in zip(todo, result.texts, strict=True))
@@ -184,9 +202,52 @@ class InlineService:
             {"key": ".".join(map(str, leaves.paths[todo[x.index]])), "message": x.message}
             for x in result.issues
         ]
+        issues += [
+            {"key": ".".join(map(str, leaves.paths[todo[x.index]])), "message": x.message}
+            for x in missing_terms
+        ]
         return InlineResult(
-            replace_strings(request.data, new), source, len(todo), len(known), issues
-        )
+            replace_strings(request.data, new), source, len(todo), len(known), issues,
+            len(from_tm),
+        )  # fmt: skip
+
+    def _tm_answers(
+        self, org_id: str, source: str, target: str, leaves: content.Leaves, todo: list[int]
+    ) -> dict[int, str]:
+        """Leaves the organization's translation memory answers exactly (101%, 100%, and
+        99% where only placeholders differ), by leaf index: one look-up per request."""
+        pair = job_pair(source, target)
+        if pair is None or not todo:
+            return {}
+        units = [Unit(id=format_path(leaves.paths[i]), source=leaves.texts[i]) for i in todo]
+        applied = apply_matches(self.tm, org_id, pair, units)
+        return {
+            index: unit.target
+            for index, unit in zip(todo, applied.units, strict=True)
+            if unit.state is UnitState.TM_EXACT and unit.target is not None
+        }
+
+    @property
+    def tm(self) -> TranslationMemory:
+        """The translation memory, built on first use (its index may read the database)."""
+        if self._tm is None:
+            self._tm = TranslationMemory(for_database(self.db))
+        return self._tm
+
+    def _glossary(self, org_id: str, source: str, target: str) -> Glossary | None:
+        """The organization's terms for the pair, read at most every _RECORD_TTL seconds."""
+        key = (org_id, source, target)
+        now = time.monotonic()
+        cached = self._terms.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        with self.db.read() as conn:
+            terms = terms_for(conn, org_id, source, target)
+        glossary = Glossary(terms) if terms else None
+        if len(self._terms) > 10_000:
+            self._terms.clear()
+        self._terms[key] = (now + self._RECORD_TTL, glossary)
+        return glossary
 
     def _translator(self, engine: Engine, source: str, target: str) -> TranslateFn:
         """One engine round trip per call for up to a batch (25 keys: one round trip)."""
