@@ -15,7 +15,7 @@ from dragoman.core.gengo_orders import BODY_KEY
 from dragoman.core.status import JobStatus
 from dragoman.errors import NotFoundError
 from dragoman.store.gengo_tables import gengo_jobs, gengo_orders
-from dragoman.store.review_tables import human_jobs, job_units
+from dragoman.store.review_tables import human_jobs, job_comments, job_units
 from dragoman.store.tables import artifacts, job_groups, jobs
 
 MAX_LIST = 200
@@ -232,3 +232,13 @@ def job_by_core_id(conn: Connection, job_id: str) -> GengoJob | None:
     """A Gengo job by its core id (callbacks), or None."""
     row = conn.execute(_query().where(gengo_jobs.c.job_id == job_id)).first()
     return None if row is None else _job(row)
+
+
+def comment_of(conn: Connection, comment_id: object) -> tuple[str, datetime] | None:
+    """A job comment's body and time, or None once it is gone."""
+    row = conn.execute(
+        select(job_comments.c.body, job_comments.c.created_at).where(
+            job_comments.c.id == comment_id
+        )
+    ).first()
+    return (row.body, row.created_at) if row is not None else None

@@ -359,3 +359,11 @@ def job_by_id(conn: Connection, job_id: str) -> ProjectJob | None:
     """A project job by its core id, or None."""
     row = conn.execute(_job_query().where(job_quotes.c.job_id == job_id)).first()
     return _job(row) if row is not None else None
+
+
+def project_id_of_group(conn: Connection, group_id: str) -> str | None:
+    """The project a group (one Lingo24 job) belongs to, if any."""
+    found: str | None = conn.execute(
+        select(job_quotes.c.project_id).where(job_quotes.c.group_id == group_id)
+    ).scalar()
+    return found

@@ -268,3 +268,14 @@ def terms_for(conn: Connection, org_id: str, source_locale: str, target_locale: 
             ),
         )
     return list(chosen.values())
+
+
+def pair_summaries(conn: Connection, org_id: str) -> list[tuple[str, str, int, datetime | None]]:
+    """(source locale, target locale, term count, first term's time) per pair with terms."""
+    rows = conn.execute(
+        select(t.c.source_locale, t.c.target_locale, func.count(), func.min(t.c.created_at))
+        .where(t.c.org_id == org_id)
+        .group_by(t.c.source_locale, t.c.target_locale)
+        .order_by(t.c.source_locale, t.c.target_locale)
+    ).all()
+    return [(r[0], r[1], int(r[2]), r[3]) for r in rows]

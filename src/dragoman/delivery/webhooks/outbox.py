@@ -10,7 +10,13 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
-from dragoman.store.tables import job_groups, jobs, webhook_deliveries, webhook_disabled_urls
+from dragoman.store.tables import (
+    events,
+    job_groups,
+    jobs,
+    webhook_deliveries,
+    webhook_disabled_urls,
+)
 
 # One delivery per job as it reaches a final state, one per group when all its jobs are final.
 WEBHOOK_EVENTS = frozenset({"job.completed", "job.failed", "job.cancelled", "group.completed"})
@@ -37,6 +43,12 @@ class Delivery:
     attempts: int
     first_attempt_at: datetime | None
     lease_owner: str
+
+
+def event_payload(conn: Connection, delivery: Delivery) -> dict[str, Any]:
+    """The payload of the event a delivery carries (a delivery's id is its event's id)."""
+    payload = conn.execute(select(events.c.payload).where(events.c.id == delivery.id)).scalar()
+    return dict(payload or {})
 
 
 def callback_targets(callback_url: str | None, callbacks: Any) -> dict[str, str]:

@@ -9,27 +9,19 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from dragoman.core import gengo_views
 from dragoman.core.gengo_orders import SURFACE
 from dragoman.core.status import JobStatus
-from dragoman.delivery.webhooks.outbox import Delivery
+from dragoman.delivery.webhooks.outbox import Delivery, event_payload
 from dragoman.delivery.webhooks.profiles import CallbackProfile
 from dragoman.settings import Settings
-from dragoman.store.review_tables import job_comments
-from dragoman.store.tables import events
 from dragoman.surfaces.gengo.schemas import render_job
 from dragoman.surfaces.gengo.statuses import gengo_status
 
 MAX_PAYLOAD_BYTES = 60 * 1024
 FORM = "application/x-www-form-urlencoded"
-
-
-def _event_payload(conn: Connection, delivery: Delivery) -> dict[str, Any]:
-    # A delivery's id is its event's id (outbox.enqueue).
-    payload = conn.execute(select(events.c.payload).where(events.c.id == delivery.id)).scalar()
-    return dict(payload or {})
 
 
 def _compact(value: Any) -> str:
@@ -41,17 +33,13 @@ def render_callback(conn: Connection, delivery: Delivery, base_url: str = "") ->
     job = gengo_views.job_by_core_id(conn, delivery.job_id) if delivery.job_id else None
     if job is None:  # deleted before it could be sent: say so, thinly
         return urlencode({"job": _compact({"status": "deleted"})}).encode()
-    payload = _event_payload(conn, delivery)
+    payload = event_payload(conn, delivery)
     if delivery.event_type == "job.comment":
-        row = conn.execute(
-            select(job_comments.c.body, job_comments.c.created_at).where(
-                job_comments.c.id == payload.get("commentId")
-            )
-        ).first()
+        found = gengo_views.comment_of(conn, payload.get("commentId"))
         comment = {
             "job_id": str(job.number),
-            "body": row.body if row is not None else "",
-            "ctime": str(int(row.created_at.timestamp())) if row is not None else "",
+            "body": found[0] if found is not None else "",
+            "ctime": str(int(found[1].timestamp())) if found is not None else "",
             "custom_data": job.custom_data or "",
         }
         return urlencode({"comment": _compact(comment)}).encode()

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
+from dragoman.core.assets.glossary import pair_summaries
 from dragoman.core.credits import CHARACTER_LANGUAGES, from_micros
 from dragoman.core.gengo_orders import jobs_error
 from dragoman.errors import NotFoundError
-from dragoman.store.glossary_tables import glossary_terms
 from dragoman.surfaces.base import CoreDep
 from dragoman.surfaces.gengo.auth import SignedDep
 from dragoman.surfaces.gengo.errors import GengoRoute, error_responses, ok
@@ -92,18 +92,11 @@ def glossary_number(source: str, target: str) -> int:
 
 
 def _glossaries(conn: Connection, org_id: str) -> list[dict[str, Any]]:
-    g = glossary_terms.c
-    rows = conn.execute(
-        select(g.source_locale, g.target_locale, func.count(), func.min(g.created_at))
-        .where(g.org_id == org_id)
-        .group_by(g.source_locale, g.target_locale)
-        .order_by(g.source_locale, g.target_locale)
-    ).all()
     return [
-        {"id": glossary_number(r[0], r[1]), "title": f"{r[0]} -> {r[1]}",
-         "source_language_code": r[0], "target_languages": [[0, r[1]]], "unit_count": int(r[2]),
-         "ctime": r[3].isoformat() if r[3] else None, "is_public": False}
-        for r in rows
+        {"id": glossary_number(src, tgt), "title": f"{src} -> {tgt}",
+         "source_language_code": src, "target_languages": [[0, tgt]], "unit_count": count,
+         "ctime": first.isoformat() if first else None, "is_public": False}
+        for src, tgt, count, first in pair_summaries(conn, org_id)
     ]  # fmt: skip
 
 

@@ -8,25 +8,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from dragoman.core import aliases, project_snapshots, projects
 from dragoman.core.project_snapshots import JOB_KEY, PROJECT_KEY, PROJECT_NUMBER_KEY
-from dragoman.delivery.webhooks.outbox import Delivery
+from dragoman.delivery.webhooks.outbox import Delivery, event_payload
 from dragoman.delivery.webhooks.profiles import CallbackProfile
 from dragoman.errors import NotFoundError
 from dragoman.settings import Settings
-from dragoman.store.project_tables import job_quotes
-from dragoman.store.tables import events
 from dragoman.surfaces.lingo24.schemas import SURFACE, render_job, render_project
 
 ATTEMPT_HEADER = "X-Lingo24-Attempt"
-
-
-def _event_payload(conn: Connection, delivery: Delivery) -> dict[str, Any]:
-    # A delivery's id is its event's id (outbox.enqueue).
-    payload = conn.execute(select(events.c.payload).where(events.c.id == delivery.id)).scalar()
-    return dict(payload or {})
 
 
 def _service(conn: Connection, engine_id: str) -> int | None:
@@ -46,11 +38,7 @@ def _frozen(conn: Connection, payload: dict[str, Any]) -> dict[str, Any] | None:
 
 def _current(conn: Connection, delivery: Delivery) -> dict[str, Any]:
     """The resource as it is now (events recorded before resources were frozen)."""
-    project_id = conn.execute(
-        job_quotes.select()
-        .with_only_columns(job_quotes.c.project_id)
-        .where(job_quotes.c.group_id == delivery.group_id)
-    ).scalar()
+    project_id = projects.project_id_of_group(conn, delivery.group_id)
     try:
         if project_id is None:
             raise NotFoundError("gone")
@@ -66,7 +54,7 @@ def _current(conn: Connection, delivery: Delivery) -> dict[str, Any]:
 def render_callback(conn: Connection, delivery: Delivery) -> bytes:
     """The resource the event is about, as `GET /job/{id}` or `GET /project/{id}` gave it
     when the event happened."""
-    body = _frozen(conn, _event_payload(conn, delivery)) or _current(conn, delivery)
+    body = _frozen(conn, event_payload(conn, delivery)) or _current(conn, delivery)
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
