@@ -10,17 +10,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from dragoman.content.formats import registry
 from dragoman.core import text_checks
 from dragoman.core.analysis import BANDS, Counts
 from dragoman.core.estimates import DEFAULT_SERVICE_LEVEL, Estimate, EstimateRequest
 from dragoman.core.quotes import RateCard
-from dragoman.errors import DragomanError, ValidationError
-from dragoman.http_limits import MULTIPART_OVERHEAD
-from dragoman.surfaces.base import CoreDep, read_multipart
+from dragoman.errors import DragomanError
+from dragoman.surfaces.base import CoreDep
 from dragoman.surfaces.native import schemas
 from dragoman.surfaces.native.errors import NativeRoute, error_responses
 from dragoman.surfaces.native.routes import OrgDep
+from dragoman.surfaces.native.uploads import in_native_names, read_upload, upload_doc
 
 router = APIRouter(
     route_class=NativeRoute,
@@ -192,95 +191,28 @@ async def estimate_data(body: EstimateBody, org: OrgDep, core: CoreDep) -> JSONR
     try:
         estimate = await core.estimate(org, request)
     except DragomanError as exc:
-        raise _in_native_names(exc) from None
+        raise in_native_names(exc) from None
     return JSONResponse(render(estimate))
 
 
-_UPLOAD_DOC = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "encoding": {"file": {"headers": {"Content-Disposition": schemas.DISPOSITION}}},
-                "schema": {
-                    "type": "object",
-                    "propertyNames": {"minLength": 1},
-                    "required": ["file", "sourceLocale", "targetLocales"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "sourceLocale": {
-                            "type": "string",
-                            "description": "BCP-47 tag, or `auto` to detect it.",
-                            "anyOf": [schemas.LOCALE, {"const": "auto"}],
-                        },
-                        "targetLocales": {
-                            "type": "string",
-                            "format": "bcp47-list",
-                            "pattern": "[^,\\s]",
-                            "description": "Comma-separated BCP-47 tags, e.g. `es,fr`.",
-                        },
-                        "format": {
-                            "type": "string",
-                            "description": "Codec name; by default from the extension/content.",
-                            "enum": registry.names(),
-                        },
-                        "engineId": {"type": "string"},
-                        "serviceLevel": {"type": "string", "pattern": "\\S", "maxLength": 40},
-                    },
-                },
-            }
-        },
-    }
-}
+_UPLOAD_DOC = upload_doc(serviceLevel={"type": "string", "pattern": "\\S", "maxLength": 40})
 
 
 @router.post("/jobs/estimate/files", responses=_OK, openapi_extra=_UPLOAD_DOC)
 async def estimate_file(request: Request, org: OrgDep, core: CoreDep) -> JSONResponse:
     """Analyse and price an uploaded file (resource file or document) for each target."""
-    body = await read_multipart(
-        request, max_bytes=core.settings.max_upload_bytes + MULTIPART_OVERHEAD
-    )
-    upload = body.files.get("file")
-    if upload is None:
-        raise ValidationError("file is required (a multipart file part named `file`)", field="file")
-    fields = body.fields
-    source = fields.get("sourceLocale")
-    if not source:
-        raise ValidationError(
-            "sourceLocale is required (a BCP-47 tag or `auto`)", field="sourceLocale"
-        )
-    targets = [t.strip() for t in fields.get("targetLocales", "").split(",") if t.strip()]
-    if not targets:
-        raise ValidationError("targetLocales must list at least one locale", field="targetLocales")
+    upload = await read_upload(request, core)
     estimate_request = EstimateRequest(
-        source_locale=source,
-        target_locales=targets,
+        source_locale=upload.source_locale,
+        target_locales=upload.target_locales,
         file=upload.data,
-        filename=upload.filename or "upload",
-        format=fields.get("format") or None,
-        service_level=fields.get("serviceLevel") or DEFAULT_SERVICE_LEVEL,
-        engine_id=fields.get("engineId") or None,
+        filename=upload.filename,
+        format=upload.field("format"),
+        service_level=upload.field("serviceLevel") or DEFAULT_SERVICE_LEVEL,
+        engine_id=upload.field("engineId"),
     )
     try:
         estimate = await core.estimate(org, estimate_request)
     except DragomanError as exc:
-        raise _in_native_names(exc) from None
+        raise in_native_names(exc) from None
     return JSONResponse(render(estimate))
-
-
-_NATIVE_FIELDS = {
-    "source_locale": "sourceLocale",
-    "target_locales": "targetLocales",
-    "engine_id": "engineId",
-    "service_level": "serviceLevel",
-}
-
-
-def _in_native_names(exc: DragomanError) -> DragomanError:
-    """The error with the core's field names turned into this surface's."""
-    for core_name, native in _NATIVE_FIELDS.items():
-        if exc.field is not None and exc.field.startswith(core_name):
-            exc.field = native + exc.field[len(core_name) :]
-        exc.message = exc.message.replace(core_name, native)
-    exc.args = (exc.message,)
-    return exc
