@@ -255,7 +255,7 @@ def test_other_pairs_tiers_and_organizations_see_nothing(api: Api) -> None:
         f"/jobs/localization/{job_id}/cancel", headers={"X-API-Key": other_key}
     )
     assert foreign.status_code == 404
-    assert _tget(api, "dgt_nope", "/translator/v1/jobs").status_code == 401
+    assert _tget(api, "dtr_nope", "/translator/v1/jobs").status_code == 401
     cancelled = api.client.post(f"/jobs/localization/{job_id}/cancel", headers={"X-API-Key": key})
     assert cancelled.json()["stage"] == "cancelled"
     assert _tget(api, own, "/translator/v1/jobs").json()["items"] == []

@@ -96,7 +96,7 @@ def test_sign_in_with_a_bad_key_or_without_csrf_is_refused(api: Api) -> None:
         assert "secure" not in cookie
         assert tkey not in form.headers["set-cookie"]
         csrf = _csrf(form.text)
-        bad = browser.post("/workbench/login", data={"key": "dgt_not-a-key", "csrf": csrf})
+        bad = browser.post("/workbench/login", data={"key": "dtr_not-a-key", "csrf": csrf})
         assert bad.status_code == 401 and "not valid" in bad.text
         assert browser.get("/workbench/jobs").status_code == 303
         assert browser.post("/workbench/login", data={"key": tkey}).status_code == 403

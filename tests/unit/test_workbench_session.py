@@ -22,10 +22,10 @@ from dragoman.surfaces.workbench.session import (
 
 def test_a_sealed_session_opens_with_its_secret_only() -> None:
     sealer = SessionSealer(b"s" * 32)
-    session = Session.new("dgt_secret-key")
+    session = Session.new("dtr_secret-key")
     value = sealer.seal(session)
-    assert "dgt_" not in value and "secret-key" not in value
-    assert base64.urlsafe_b64encode(b"dgt_secret-key").decode()[:12] not in value
+    assert "dtr_" not in value and "secret-key" not in value
+    assert base64.urlsafe_b64encode(b"dtr_secret-key").decode()[:12] not in value
     assert sealer.open(value) == session
     assert sealer.seal(session) != value  # a fresh nonce each time
     assert SessionSealer(b"t" * 32).open(value) is None

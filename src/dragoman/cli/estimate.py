@@ -22,7 +22,7 @@ from dragoman.settings import Settings
 
 
 def _embedded(request: EstimateRequest, org: str | None) -> dict[str, Any]:
-    from dragoman.cli.rates import org_id_of
+    from dragoman.cli.common import org_id_of
     from dragoman.core.assets.tm import TranslationMemory
     from dragoman.core.assets.tm_index import for_database
     from dragoman.surfaces.native.estimate import render

@@ -5,35 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from sqlalchemy import select
 
-from dragoman.cli.common import console, err_console, open_database
+from dragoman.cli.common import console, err_console, fail, open_database, org_id_of
 from dragoman.core.assets import glossary, glossary_files
 from dragoman.core.assets.glossary import parse_pair
-from dragoman.errors import DragomanError, ValidationError
+from dragoman.errors import DragomanError
 from dragoman.settings import Settings
-from dragoman.store.db import Database
-from dragoman.store.tables import organizations
 
 glossary_app = typer.Typer(help="Glossaries (CSV, TBX).", no_args_is_help=True)
 
 ORG = typer.Option(..., "--org", help="Organization name.")
 PAIR = typer.Option(..., "--pair", help="Language pair SOURCE-TARGET (en-es, en:pt-BR).")
-
-
-def _org_id(db: Database, name: str) -> str:
-    with db.read() as conn:
-        org_id = conn.execute(
-            select(organizations.c.id).where(organizations.c.name == name.strip())
-        ).scalar()
-    if org_id is None:
-        raise ValidationError(f"no organization called {name!r}", field="org")
-    return str(org_id)
-
-
-def _fail(exc: DragomanError) -> typer.Exit:
-    err_console.print(exc.message, highlight=False)
-    return typer.Exit(2)
 
 
 @glossary_app.command("import")
@@ -46,12 +28,12 @@ def import_file(
     db = open_database(Settings())
     try:
         chosen = parse_pair(pair)
-        org_id = _org_id(db, org)
+        org_id = org_id_of(db, org)
         read = glossary_files.read_terms(file.read_bytes(), file.name, chosen)
         with db.write() as conn:
             result = glossary.upsert_terms(conn, org_id, chosen, read.terms)
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     skipped = f", {read.skipped} entries without a {chosen.target} term skipped" * bool(
@@ -75,14 +57,14 @@ def export_file(
     db = open_database(Settings())
     try:
         chosen = parse_pair(pair)
-        org_id = _org_id(db, org)
+        org_id = org_id_of(db, org)
         with db.read() as conn:
             terms = list(glossary.iter_terms(conn, org_id, chosen))
         partial = file.with_name(file.name + ".part")
         partial.write_bytes(glossary_files.write_terms(terms, chosen, fmt))
         partial.replace(file)
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     console.print(f"wrote {len(terms)} terms to {file}", highlight=False)
@@ -94,11 +76,11 @@ def list_terms(org: str = ORG, pair: str = PAIR) -> None:
     db = open_database(Settings())
     try:
         chosen = parse_pair(pair)
-        org_id = _org_id(db, org)
+        org_id = org_id_of(db, org)
         with db.read() as conn:
             terms = list(glossary.iter_terms(conn, org_id, chosen))
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     for term in terms:

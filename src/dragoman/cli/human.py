@@ -4,35 +4,17 @@
 from __future__ import annotations
 
 import typer
-from sqlalchemy import select
 
-from dragoman.cli.common import console, err_console, open_database
+from dragoman.cli.common import console, fail, open_database, org_id_of
 from dragoman.core import credits, translators
 from dragoman.core.assets.tm import parse_pair
-from dragoman.errors import DragomanError, ValidationError
+from dragoman.errors import DragomanError
 from dragoman.settings import Settings
-from dragoman.store.db import Database
-from dragoman.store.tables import organizations
 
 translators_app = typer.Typer(help="Translators and their keys.", no_args_is_help=True)
 credits_app = typer.Typer(help="Credits per unit of human work.", no_args_is_help=True)
 balance_app = typer.Typer(help="Organizations' credit balances.", no_args_is_help=True)
 ORG = typer.Option(..., "--org", help="Organization name.")
-
-
-def _org_id(db: Database, name: str) -> str:
-    with db.read() as conn:
-        org_id = conn.execute(
-            select(organizations.c.id).where(organizations.c.name == name.strip())
-        ).scalar()
-    if org_id is None:
-        raise ValidationError(f"no organization called {name!r}", field="org")
-    return str(org_id)
-
-
-def _fail(exc: DragomanError) -> typer.Exit:
-    err_console.print(exc.message, highlight=False)
-    return typer.Exit(2)
 
 
 @translators_app.command("create")
@@ -48,13 +30,13 @@ def create(
     """Create a translator; their key is printed as the last line, once."""
     db = open_database(Settings())
     try:
-        org_id = _org_id(db, org)
+        org_id = org_id_of(db, org)
         with db.write() as conn:
             translator, key = translators.create_translator(
                 conn, org_id, name, pairs, tier, preferred=preferred
             )
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     shown = ", ".join(p.replace(":", "-") for p in translator.pairs)
@@ -68,9 +50,9 @@ def list_all(org: str = ORG) -> None:
     db = open_database(Settings())
     try:
         with db.read() as conn:
-            found = translators.list_translators(conn, _org_id(db, org))
+            found = translators.list_translators(conn, org_id_of(db, org))
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     for t in found:
@@ -82,18 +64,18 @@ def list_all(org: str = ORG) -> None:
 
 @translators_app.command("prefer")
 def prefer(
-    ref: str = typer.Argument(..., help="Translator id (trn_...) or key prefix (dgt_ + 4)."),
+    ref: str = typer.Argument(..., help="Translator id (trn_...) or key prefix (dtr_ + 4)."),
     org: str = ORG,
     off: bool = typer.Option(False, "--off", help="No longer preferred."),
 ) -> None:
     """Mark a translator preferred: they alone see use_preferred (Gengo) jobs at first."""
     db = open_database(Settings())
     try:
-        org_id = _org_id(db, org)
+        org_id = org_id_of(db, org)
         with db.write() as conn:
             translator = translators.set_preferred(conn, org_id, ref, not off)
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     word = "preferred" if translator.preferred else "not preferred"
@@ -103,16 +85,16 @@ def prefer(
 @translators_app.command("revoke")
 def revoke(
     org: str = ORG,
-    ref: str = typer.Argument(..., help="Translator id (trn_...) or key prefix (dgt_ + 4)."),
+    ref: str = typer.Argument(..., help="Translator id (trn_...) or key prefix (dtr_ + 4)."),
 ) -> None:
     """Revoke a translator's key (other processes stop accepting it within a second)."""
     db = open_database(Settings())
     try:
-        org_id = _org_id(db, org)
+        org_id = org_id_of(db, org)
         with db.write() as conn:
             translator = translators.revoke_translator(conn, org_id, ref)
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     console.print(f"revoked {translator.id} ({translator.name})", highlight=False)
@@ -128,13 +110,13 @@ def set_rate(
     """Set the credits one unit of a tier and pair costs."""
     db = open_database(Settings())
     try:
-        org_id = _org_id(db, org)
+        org_id = org_id_of(db, org)
         level = translators.tier_of(tier)
         source, target = ("*", "*") if pair.strip() == "*" else _pair(pair)
         with db.write() as conn:
             credits.set_rate(conn, org_id, level, source, target, per_unit)
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     console.print(f"{level} {pair}: {per_unit} credits per unit", highlight=False)
@@ -153,11 +135,11 @@ def add(
     """Add credits to an organization's balance; prints the new balance."""
     db = open_database(Settings())
     try:
-        org_id = _org_id(db, org)
+        org_id = org_id_of(db, org)
         with db.write() as conn:
             now = credits.add_credits(conn, org_id, amount)
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     console.print(f"{now.credits} {now.currency}", highlight=False)
@@ -168,11 +150,11 @@ def show(org: str = ORG) -> None:
     """An organization's balance."""
     db = open_database(Settings())
     try:
-        org_id = _org_id(db, org)
+        org_id = org_id_of(db, org)
         with db.read() as conn:
             now = credits.balance(conn, org_id)
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     console.print(f"{now.credits} {now.currency}", highlight=False)

@@ -6,17 +6,14 @@ from decimal import Decimal
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
-from dragoman.cli.common import console, err_console, open_database
+from dragoman.cli.common import console, fail, open_database, org_id_of
 from dragoman.core.analysis import BANDS, CAT_LABELS
 from dragoman.core.assets.tm import parse_pair
 from dragoman.core.quotes import ANY, DEFAULT_CARD, RateCard
 from dragoman.core.rate_cards import delete_rate_card, list_rate_cards, set_rate_card
 from dragoman.errors import DragomanError, ValidationError
 from dragoman.settings import Settings
-from dragoman.store.db import Database
-from dragoman.store.tables import organizations
 
 rates_app = typer.Typer(help="Rate cards: prices per service level and pair.", no_args_is_help=True)
 
@@ -25,17 +22,6 @@ LEVEL = typer.Option("standard", "--service-level", help="Service level, or * fo
 PAIR = typer.Option(
     ANY, "--pair", help="SOURCE-TARGET (en-es, en:pt-BR), either side * (en-*, *-es), or * for any."
 )
-
-
-def org_id_of(db: Database, name: str) -> str:
-    """The id of the organization called `name`; ValidationError naming `org` if none."""
-    with db.read() as conn:
-        org_id = conn.execute(
-            select(organizations.c.id).where(organizations.c.name == name.strip())
-        ).scalar()
-    if org_id is None:
-        raise ValidationError(f"no organization called {name!r}", field="org")
-    return str(org_id)
 
 
 def pair_scope(text: str) -> tuple[str, str]:
@@ -66,11 +52,6 @@ def weights_option(text: str | None) -> dict[str, str] | None:
     return out
 
 
-def _fail(exc: DragomanError) -> typer.Exit:
-    err_console.print(exc.message, highlight=False)
-    return typer.Exit(2)
-
-
 @rates_app.command("set")
 def set_card(
     org: str = ORG,
@@ -98,7 +79,7 @@ def set_card(
                 discount=discount,
             )  # fmt: skip
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     console.print(
@@ -116,7 +97,7 @@ def list_cards(org: str = ORG) -> None:
         with db.read() as conn:
             cards = list_rate_cards(conn, org_id_of(db, org))
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     table = Table(title=f"Rate cards of {org}")
@@ -162,7 +143,7 @@ def delete_card(org: str = ORG, service_level: str = LEVEL, pair: str = PAIR) ->
                 target_locale=target,
             )
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     console.print("deleted", highlight=False)

@@ -6,38 +6,19 @@ from pathlib import Path
 
 import typer
 from rich.progress import Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import select
 
-from dragoman.cli.common import console, err_console, open_database
+from dragoman.cli.common import console, err_console, fail, open_database, org_id_of
 from dragoman.core.assets import tm_io
 from dragoman.core.assets.tm import TranslationMemory, parse_pair
 from dragoman.core.assets.tm_index import for_database
 from dragoman.core.assets.tm_index.base import Pair
 from dragoman.errors import DragomanError, ValidationError
 from dragoman.settings import Settings
-from dragoman.store.db import Database
-from dragoman.store.tables import organizations
 
 tm_app = typer.Typer(help="Translation memories (TMX, PO, XLIFF).", no_args_is_help=True)
 
 ORG = typer.Option(..., "--org", help="Organization name.")
 PAIR_HELP = "Language pair SOURCE-TARGET (en-es, en:pt-BR)."
-
-
-def _org_id(db: Database, name: str) -> str:
-    with db.read() as conn:
-        org_id = conn.execute(
-            select(organizations.c.id).where(organizations.c.name == name.strip())
-        ).scalar()
-    if org_id is None:
-        raise ValidationError(f"no organization called {name!r}", field="org")
-    return str(org_id)
-
-
-def _fail(exc: DragomanError) -> typer.Exit:
-    line = getattr(exc, "line", None)
-    err_console.print(exc.message + (f" (line {line})" if line else ""), highlight=False)
-    return typer.Exit(2)
 
 
 @tm_app.command("import")
@@ -49,7 +30,7 @@ def import_file(
     """Import a TMX file, or the translations of a bilingual PO or XLIFF file."""
     db = open_database(Settings())
     try:
-        org_id = _org_id(db, org)
+        org_id = org_id_of(db, org)
         tm = TranslationMemory(for_database(db))
         chosen = parse_pair(pair) if pair else None
         if file.suffix.lower() == ".tmx":
@@ -61,7 +42,7 @@ def import_file(
                 raise ValidationError(f"{file.name} does not name its languages: give --pair")
             added = {chosen: tm_io.import_bilingual(tm, org_id, data, file.name, chosen)}
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     for item, count in added.items():
@@ -95,7 +76,7 @@ def export_file(
     """Export one language pair of an organization's memory as TMX 1.4."""
     db = open_database(Settings())
     try:
-        org_id = _org_id(db, org)
+        org_id = org_id_of(db, org)
         chosen = parse_pair(pair)
         tm = TranslationMemory(for_database(db))
         partial = file.with_name(file.name + ".part")
@@ -103,7 +84,7 @@ def export_file(
             count = tm_io.export_tmx(tm, org_id, chosen, out)
         partial.replace(file)
     except DragomanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         db.dispose()
     console.print(f"wrote {count} entries to {file}", highlight=False)

@@ -58,6 +58,16 @@ def get_or_create_org(conn: Connection, name: str) -> Organization:
     return Organization(row.id, row.name, row.default_callback_url)
 
 
+def org_id_by_name(conn: Connection, name: str) -> str:
+    """The id of the organization called `name`; ValidationError naming `org` if none."""
+    found = conn.execute(
+        select(organizations.c.id).where(organizations.c.name == name.strip())
+    ).scalar()
+    if found is None:
+        raise ValidationError(f"no organization called {name!r}", field="org")
+    return str(found)
+
+
 def create_key(conn: Connection, org_id: str) -> str:
     """A new API key for the organization; the plaintext is returned once and never stored."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)

@@ -21,7 +21,7 @@ from dragoman.ids import new_id
 from dragoman.store.review_tables import translators
 from dragoman.timefmt import utcnow
 
-KEY_PREFIX = "dgt_"
+KEY_PREFIX = "dtr_"  # translator keys; OAuth access tokens are dgt_
 
 
 class Tier(StrEnum):
