@@ -14,7 +14,7 @@ from dragoman.core import oauth, orgs
 from dragoman.errors import InvalidClientError, InvalidTokenError, NotFoundError
 from dragoman.store.db import Database
 from dragoman.store.tables import oauth_clients, oauth_tokens
-from dragoman.surfaces.languagewire.auth import _basic
+from dragoman.surfaces.base import basic_credentials as _basic
 from dragoman.timefmt import utcnow
 
 

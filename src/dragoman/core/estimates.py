@@ -23,7 +23,7 @@ from dragoman.core import text_checks
 from dragoman.core.analysis import Analysis, analyse
 from dragoman.core.assets.tm import TranslationMemory
 from dragoman.core.assets.tm_index import for_database
-from dragoman.core.locales import normalize_locale
+from dragoman.core.locales import normalize_locale, target_list
 from dragoman.core.orgs import Organization
 from dragoman.core.quotes import DEFAULT_CARD, Price, RateCard, price
 from dragoman.core.rate_cards import rate_card_for, service_level_of
@@ -138,25 +138,7 @@ def _source_locale(request: EstimateRequest, texts: list[str]) -> str:
 def target_locales(source: str, tags: Sequence[str], settings: Settings) -> list[str]:
     """Canonical targets, none the source, none twice; errors name `target_locales[i]`."""
     text_checks.check_texts(tags, "target_locales")
-    if not tags:
-        raise ValidationError(
-            "target_locales must list at least one locale", field="target_locales"
-        )
-    if len(tags) > settings.max_target_locales:
-        raise ValidationError(
-            f"target_locales lists {len(tags)} locales; the limit is {settings.max_target_locales}",
-            field="target_locales",
-        )
-    out: list[str] = []
-    for index, tag in enumerate(tags):
-        field = f"target_locales[{index}]"
-        target = normalize_locale(tag, field=field)
-        if target == source:
-            raise ValidationError(f"{field} is the source locale {source!r}", field=field)
-        if target in out:
-            raise ValidationError(f"{field} {target!r} is listed twice", field=field)
-        out.append(target)
-    return out
+    return target_list(source, tags, limit=settings.max_target_locales, repeats_allowed=False)
 
 
 def analyse_request(

@@ -23,7 +23,7 @@ from dragoman.content.formats.survey import survey_isolated
 from dragoman.content.model import Limits
 from dragoman.core import aliases, text_checks
 from dragoman.core.engine_records import EngineRecord
-from dragoman.core.locales import normalize_locale
+from dragoman.core.locales import normalize_locale, target_list
 from dragoman.core.orgs import Organization
 from dragoman.core.submission import (
     GroupSpec,
@@ -153,7 +153,9 @@ def submit_file(
 ) -> Submitted:
     """Create the group, its source artifact and one job per target, in the caller's write
     transaction (the file's bytes are already in the blob store under `blob_key`)."""
-    targets = _targets(prepared.source_locale, request.target_locales, settings)
+    targets = target_list(
+        prepared.source_locale, request.target_locales, limit=settings.max_target_locales
+    )
     engine = resolve_engine(conn, org, request.engine_id, settings)
     codec = prepared.codec
     now = utcnow()
@@ -228,27 +230,6 @@ def _word_cap(prepared: PreparedFile, max_words: int | None) -> JobFailure | Non
         "MAX_WORDS_EXCEEDED",
         {"maxAllowedWords": max_words, "words": prepared.words},
     )
-
-
-def _targets(source: str, tags: Sequence[str], settings: Settings) -> list[str]:
-    if not tags:
-        raise ValidationError(
-            "target_locales must list at least one locale", field="target_locales"
-        )
-    if len(tags) > settings.max_target_locales:
-        raise ValidationError(
-            f"target_locales lists {len(tags)} locales; the limit is {settings.max_target_locales}",
-            field="target_locales",
-        )
-    out: list[str] = []
-    for index, tag in enumerate(tags):
-        field = f"target_locales[{index}]"
-        target = normalize_locale(tag, field=field)
-        if target == source:
-            raise ValidationError(f"{field} is the source locale {source!r}", field=field)
-        if target not in out:
-            out.append(target)
-    return out
 
 
 def _fingerprint(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import langcodes
@@ -30,3 +31,30 @@ def normalize_locale(tag: object, *, field: str) -> str:
             field=field,
         )
     return normalized
+
+
+def target_list(
+    source: str, tags: Sequence[str], *, limit: int, repeats_allowed: bool = True
+) -> list[str]:
+    """Canonical target locales, none the source, at most `limit`; a repeated one is dropped
+    (or, unless `repeats_allowed`, refused). Errors name `target_locales[i]`."""
+    if not tags:
+        raise ValidationError(
+            "target_locales must list at least one locale", field="target_locales"
+        )
+    if len(tags) > limit:
+        raise ValidationError(
+            f"target_locales lists {len(tags)} locales; the limit is {limit}",
+            field="target_locales",
+        )
+    out: list[str] = []
+    for index, tag in enumerate(tags):
+        field = f"target_locales[{index}]"
+        target = normalize_locale(tag, field=field)
+        if target == source:
+            raise ValidationError(f"{field} is the source locale {source!r}", field=field)
+        if target in out and not repeats_allowed:
+            raise ValidationError(f"{field} {target!r} is listed twice", field=field)
+        if target not in out:
+            out.append(target)
+    return out

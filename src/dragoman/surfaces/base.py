@@ -3,12 +3,15 @@ and a bounded multipart reader."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import math
 import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -251,3 +254,17 @@ def _text(value: bytes) -> str:
         return value.decode("utf-8")
     except UnicodeDecodeError:
         return value.decode("latin-1")
+
+
+def basic_credentials(header: str) -> tuple[str, str] | None:
+    """(client_id, secret) from `Authorization: Basic`, URL-decoded as RFC 6749 2.3.1 says;
+    None for anything else."""
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic" or not value.strip():
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, sep, secret = decoded.partition(":")
+    return (unquote(client_id), unquote(secret)) if sep else None

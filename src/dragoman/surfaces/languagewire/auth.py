@@ -3,10 +3,7 @@ every document route takes one (`Authorization: Bearer ...`)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Annotated, Any
-from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, Request, Security
 from fastapi.responses import JSONResponse
@@ -15,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from dragoman.core.oauth import CLIENT_CREDENTIALS
 from dragoman.core.orgs import Organization
 from dragoman.errors import InvalidClientError, InvalidTokenError
-from dragoman.surfaces.base import CoreDep
+from dragoman.surfaces.base import CoreDep, basic_credentials
 from dragoman.surfaces.languagewire.errors import LanguageWireRoute
 from dragoman.surfaces.ratelimit import admit
 
@@ -89,7 +86,7 @@ async def token(request: Request, core: CoreDep) -> JSONResponse:
             400, "unsupported_grant_type", f"grant_type must be {CLIENT_CREDENTIALS!r}"
         )
     client_id, secret = fields.get("client_id", ""), fields.get("client_secret", "")
-    basic = _basic(request.headers.get("authorization", ""))
+    basic = basic_credentials(request.headers.get("authorization", ""))
     if basic is not None:
         client_id, secret = basic
     if not client_id or not secret:
@@ -111,16 +108,3 @@ async def token(request: Request, core: CoreDep) -> JSONResponse:
         },
         headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
     )
-
-
-def _basic(header: str) -> tuple[str, str] | None:
-    """(client_id, secret) from `Authorization: Basic`, URL-decoded as RFC 6749 2.3.1 says."""
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "basic" or not value.strip():
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    client_id, sep, secret = decoded.partition(":")
-    return (unquote(client_id), unquote(secret)) if sep else None

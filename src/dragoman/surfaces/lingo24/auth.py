@@ -3,11 +3,8 @@ token, client credentials; HTTP Basic too) and bearer tokens on every other call
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 from typing import Annotated
-from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, Request, Security
 from fastapi.responses import JSONResponse
@@ -17,7 +14,7 @@ from dragoman.core.oauth import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, REFRESH_
 from dragoman.core.oauth_grants import GrantOutcome, IssuedPair
 from dragoman.core.orgs import Organization
 from dragoman.errors import InvalidClientError, InvalidTokenError
-from dragoman.surfaces.base import CoreDep
+from dragoman.surfaces.base import CoreDep, basic_credentials
 from dragoman.surfaces.lingo24 import openapi_doc
 from dragoman.surfaces.lingo24.errors import Lingo24Route
 from dragoman.surfaces.ratelimit import admit
@@ -91,7 +88,7 @@ async def access(request: Request, core: CoreDep) -> JSONResponse:
             400, "unsupported_grant_type", f"grant_type must be one of {', '.join(GRANTS)}"
         )
     client_id, secret = fields.get("client_id", ""), fields.get("client_secret", "")
-    basic = _basic(request.headers.get("authorization", ""))
+    basic = basic_credentials(request.headers.get("authorization", ""))
     if basic is not None:
         client_id, secret = basic
     if not client_id or not secret:
@@ -121,16 +118,3 @@ def _answer(outcome: GrantOutcome) -> JSONResponse:
     if outcome.issued is None:
         return _oauth_error(400, "invalid_grant", outcome.error or "the grant is not valid")
     return _tokens(outcome.issued)
-
-
-def _basic(header: str) -> tuple[str, str] | None:
-    """(client_id, secret) from `Authorization: Basic`, URL-decoded (RFC 6749 2.3.1)."""
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "basic" or not value.strip():
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    client_id, sep, secret = decoded.partition(":")
-    return (unquote(client_id), unquote(secret)) if sep else None
