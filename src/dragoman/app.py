@@ -32,6 +32,7 @@ from dragoman.surfaces.native.org_settings import router as org_settings_router
 from dragoman.surfaces.native.process import router as process_router
 from dragoman.surfaces.native.review import router as native_review_router
 from dragoman.surfaces.native.routes import router as native_router
+from dragoman.surfaces.native.tm import router as tm_router
 from dragoman.surfaces.native.webhook_payloads import NativeWebhookPayloads
 from dragoman.surfaces.native.ws import router as ws_router
 from dragoman.surfaces.translateplus import router as translateplus_router
@@ -117,6 +118,7 @@ def create_app(
         rules=[
             BodyRule("/jobs/localization/files", upload),
             BodyRule("/jobs/estimate/files", upload),
+            BodyRule("/tm/import", upload),
             *(  # Gengo's paths answer in its envelope (before TranslatePlus's /v2/)
                 BodyRule(
                     prefix,
@@ -143,6 +145,7 @@ def create_app(
         app.include_router(router)
     app.include_router(org_settings_router)
     app.include_router(glossaries_router)
+    app.include_router(tm_router)
     app.include_router(native_review_router)
     app.include_router(workbench_api_router)
     install_workbench(app)  # the browser workbench: pages, autosave, static files

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, select
 
 from dragoman.core import aliases, oauth, orgs, purge, queries, quotas, text_checks
 from dragoman.core.assets.glossary_service import GlossaryService
+from dragoman.core.assets.tm_service import TmService
 from dragoman.core.engine_records import EngineRecord
 from dragoman.core.estimates import Estimate, EstimateRequest, EstimateService
 from dragoman.core.files import FileSubmitRequest, callback_field, prepare, submit_file
@@ -83,6 +84,7 @@ class Core:
         self.rate_limiter = quotas.RateLimiter(settings.quota_requests_per_minute)
         self.inline = InlineService(settings, db, engines)  # synchronous /process/* work
         self.glossaries = GlossaryService(db, writer)
+        self.tm = TmService(settings, db)  # translation memory: entries, import, export
         self.projects = ProjectService(
             settings=settings, db=db, writer=writer, blobs=blobs, dispatch=dispatch, bus=bus,
             engines=engines,

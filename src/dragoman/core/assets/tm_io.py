@@ -170,9 +170,11 @@ def import_bilingual(
     pair: Pair,
     *,
     limits: Limits | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Import the translations a bilingual file holds (PO msgstr, XLIFF targets) through
-    its codec; the unit's id is the context key. Returns how many entries were new."""
+    its codec; the unit's id is the context key. Returns how many entries were new;
+    `progress` (if given) is told how many translatable units the file holds."""
     codec = registry.for_file(filename, data)
     if not codec.bilingual:
         raise ValidationError(
@@ -190,6 +192,8 @@ def import_bilingual(
                 new_entry(unit.source, target, origin=Origin.IMPORT, key=unit.id, previous=previous)
             )
         previous = unit.source
+    if progress is not None:
+        progress(sum(1 for unit in extraction.units if unit.translatable))
     added = tm.add(org_id, pair, entries)
     tm.index.persist(org_id, pair)
     return added

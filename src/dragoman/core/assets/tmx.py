@@ -78,6 +78,15 @@ def _date(value: str | None) -> datetime | None:
 def read(stream: IO[bytes] | str) -> Iterator[TmxUnit]:
     """Every translation unit of a TMX file, in order, holding one unit in memory at a time;
     FileFormatError (with its line) for a file that is not TMX or declares entities."""
+    if isinstance(stream, str):
+        # Opened here, not by lxml, so that a file refused halfway is closed at once.
+        with open(stream, "rb") as handle:
+            yield from _read(handle)
+    else:
+        yield from _read(stream)
+
+
+def _read(stream: IO[bytes]) -> Iterator[TmxUnit]:
     events = etree.iterparse(
         stream, events=("end",), tag=("header", "tu"), resolve_entities=False,
         load_dtd=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
