@@ -45,6 +45,9 @@ ACCEPTED = ["2xx", "400", "401", "403", "404", "409", "429"]
 # required unless it is do-not-translate, and an upload must be a readable CSV or TBX file;
 # the document states these in words, so a 422 is accepted in every phase.
 GLOSSARY_OPERATIONS = "^[A-Z]+ /glossaries/"
+# Translation memory: likewise a pair must be two known tags, an upload a readable TMX, PO or
+# XLIFF file (a PO with a pair), and `q` text without NUL: a 422 the document states in words.
+TM_OPERATIONS = "^[A-Z]+ /tm/"
 # Estimates: `auto` must find text to detect a language by, and a service level must hold
 # printable text; the document says so in words (a 422).
 ESTIMATE_OPERATIONS = "^POST /jobs/estimate(/files)?$"
@@ -135,6 +138,10 @@ phases.examples.checks.positive_data_acceptance.expected-statuses = {json.dumps(
 
 [[operations]]
 include-name-regex = "{GLOSSARY_OPERATIONS}"
+checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, "422"])}
+
+[[operations]]
+include-name-regex = "{TM_OPERATIONS}"
 checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, "422"])}
 
 [[operations]]

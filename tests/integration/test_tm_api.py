@@ -4,6 +4,8 @@ deletion, isolation between organizations, bad files and the upload limit."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,8 +14,13 @@ import pytest
 from typer.testing import CliRunner
 
 from dragoman.cli import app as cli_app
+from dragoman.core import orgs
 from dragoman.core.assets import tmx
+from dragoman.core.assets.tm import new_entry
+from dragoman.core.assets.tm_index.base import Origin, Pair
+from dragoman.core.assets.tm_service import TmService
 from dragoman.settings import Settings
+from dragoman.store.db import Database
 from tests.apptools import Api, running_api
 
 TMX = """<?xml version="1.0" encoding="UTF-8"?>
@@ -255,3 +262,31 @@ def test_uploads_up_to_the_upload_limit(api: Api) -> None:
     assert found["items"][0]["score"] == 100
     huge = _upload(api, key, "huge.tmx", big * 5)
     assert huge.status_code == 413
+
+
+def test_an_export_left_unread_stops_its_writer(sqlite_url: str, tmp_path: Path) -> None:
+    """A client that goes away mid-download: closing the chunks ends the exporting thread."""
+    db = Database(sqlite_url)
+    try:
+        with db.write() as conn:
+            org_id = orgs.get_or_create_org(conn, "exporter").id
+        service = TmService(Settings(data_dir=tmp_path, database_url=sqlite_url), db)
+        pair = Pair("en", "es")
+        entries = (new_entry(f"Line {i}", f"Línea {i}", origin=Origin.IMPORT) for i in range(8000))
+        assert service.memory().add(org_id, pair, entries) == 8000
+        chunks = service.export_chunks(org_id, pair)
+        assert next(chunks).startswith(b'<?xml version="1.0"')
+        assert _exporting()  # blocked: it holds more chunks than the pipe takes
+        chunks.close()
+        deadline = time.monotonic() + 5
+        while _exporting() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _exporting()
+        whole = b"".join(service.export_chunks(org_id, pair))
+        assert whole.count(b"</tu>") == 8000 and whole.endswith(b"</tmx>\n")
+    finally:
+        db.dispose()
+
+
+def _exporting() -> bool:
+    return any(t.name == "dragoman-tm-export" for t in threading.enumerate())

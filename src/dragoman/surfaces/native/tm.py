@@ -3,6 +3,7 @@ PO and XLIFF import, TMX export, for the caller's organization only."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -188,8 +189,10 @@ async def import_file(request: Request, org: OrgDep, core: CoreDep) -> JSONRespo
     upload = body.files.get("file")
     if upload is None:
         raise ValidationError("file is required (a .tmx, .po or .xliff upload)", field="file")
-    pair = body.fields.get("pair") or None
-    chosen = _pair(pair) if pair else None
+    pair = body.fields.get("pair")
+    if pair is not None and re.fullmatch(PAIR_PATTERN, pair) is None:
+        raise ValidationError(f"pair {pair!r} is not SOURCE-TARGET (e.g. en-es)", field="pair")
+    chosen = _pair(pair) if pair is not None else None
     with _native_fields():
         counts = await core.tm.import_file(org.id, upload.data, upload.filename or "upload", chosen)
     return JSONResponse(
