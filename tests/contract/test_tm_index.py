@@ -227,3 +227,12 @@ def test_a_new_index_loads_the_snapshot_and_catches_up(setup: tuple[TmIndex, str
         "Close the settings window now",
     ]
     assert all(m is not None and 50 <= m.score < 100 for m in found)
+
+
+def test_has_entries_is_per_organization_and_pair(setup: tuple[TmIndex, str, str]) -> None:
+    tm, org, other = _tm(setup)
+    assert not tm.has_entries(org, PAIR)
+    tm.add(org, PAIR, [new_entry("Save", "Guardar", origin=Origin.IMPORT)])
+    assert tm.has_entries(org, PAIR)
+    assert not tm.has_entries(org, OTHER_PAIR)
+    assert not tm.has_entries(other, PAIR)

@@ -221,6 +221,10 @@ class TranslationMemory:
         """The organization's pairs with their entry counts."""
         return self.index.pairs(org_id)
 
+    def has_entries(self, org_id: str, pair: Pair) -> bool:
+        """Whether the organization has any entry for the pair (cheap: one indexed row)."""
+        return self.index.has_entries(org_id, pair)
+
 
 def _exact(entry: Entry, segment: Segment, norm: Normalised, prev: int | None) -> Match:
     entry_spans = normalise(entry.source).spans if MASK in entry.source_norm else ()

@@ -10,7 +10,7 @@ suggestions for human work, computed only when asked for.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from dragoman.content.filters import is_translatable
@@ -48,18 +48,19 @@ def job_pair(source_locale: str, target_locale: str) -> Pair | None:
         return None
 
 
-def segments_of(units: Sequence[Unit]) -> list[tuple[int, Segment]]:
-    """(unit index, TM segment) of each unit the TM may serve or learn from; the previous
-    segment is the previous translatable unit's source."""
-    found: list[tuple[int, Segment]] = []
+def segments_of(units: Sequence[Unit]) -> Iterator[tuple[int, Segment]]:
+    """(unit index, TM segment) of each unit the TM may serve or learn from, lazily; the
+    previous segment is the previous translatable unit's source."""
     previous: str | None = None
     for index, unit in enumerate(units):
         if not unit.translatable:
             continue
         if unit.plural is None and is_translatable(unit.source):
-            found.append((index, Segment(unit.source, key=unit.id, previous=previous)))
+            yield index, Segment(unit.source, key=unit.id, previous=previous)
         previous = unit.source
-    return found
+
+
+SLICE = 20_000  # segments looked up at once: a 300,000-unit file never holds all its lookups
 
 
 def _edged(source: str, target: str) -> str:
@@ -78,12 +79,33 @@ def apply_matches(
     *,
     suggestions: bool = False,
 ) -> TmApplied:
-    """Units copied with 101%/100% (and adapted 99%) matches applied; the rest unchanged."""
-    out = list(units)
-    applied = TmApplied(out)
-    wanted = segments_of(units)
-    if not wanted:
+    """Units copied with 101%/100% (and adapted 99%) matches applied; the rest unchanged.
+    Nothing is normalised or looked up when the organization has no memory for the pair."""
+    applied = TmApplied(list(units))
+    if not units or not tm.has_entries(org_id, pair):
         return applied
+    batch: list[tuple[int, Segment]] = []
+    for item in segments_of(units):
+        batch.append(item)
+        if len(batch) >= SLICE:
+            _apply(tm, org_id, pair, units, batch, applied, suggestions)
+            batch = []
+    if batch:
+        _apply(tm, org_id, pair, units, batch, applied, suggestions)
+    return applied
+
+
+def _apply(
+    tm: TranslationMemory,
+    org_id: str,
+    pair: Pair,
+    units: Sequence[Unit],
+    wanted: list[tuple[int, Segment]],
+    applied: TmApplied,
+    suggestions: bool,
+) -> None:
+    """One batch look-up; its usable matches written into `applied`."""
+    out = applied.units
     floor = 50 if suggestions else 100  # a floor of 100 skips the fuzzy search entirely
     found = tm.lookup(org_id, pair, [s for _, s in wanted], fuzzy_floor=floor)
     for (index, segment), match in zip(wanted, found, strict=True):
@@ -101,7 +123,6 @@ def apply_matches(
             unit, target=target, state=UnitState.TM_EXACT, origin=ORIGIN, match=match.score
         )
         applied.matches[unit.id] = match.score
-    return applied
 
 
 def record_machine(

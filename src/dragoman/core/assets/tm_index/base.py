@@ -122,6 +122,11 @@ class TmIndex(ABC):
     def pairs(self, org_id: str) -> list[tuple[Pair, int]]:
         """The organization's pairs with their entry counts."""
 
+    def has_entries(self, org_id: str, pair: Pair) -> bool:
+        """Whether the organization has any entry for the pair (a job skips the look-up
+        otherwise); indexes with a cheaper way override it."""
+        return any(found == pair and count for found, count in self.pairs(org_id))
+
     @abstractmethod
     def touch(self, ids: Iterable[int], when: datetime) -> None:
         """Record that entries were used."""

@@ -240,6 +240,19 @@ class SqlTmIndex(TmIndex):
                 yield entry_from_row(row)
             last = rows[-1].id
 
+    def has_entries(self, org_id: str, pair: Pair) -> bool:
+        with self.db.read() as conn:
+            found = conn.execute(
+                select(t.c.id)
+                .where(
+                    t.c.org_id == org_id,
+                    t.c.source_locale == pair.source,
+                    t.c.target_locale == pair.target,
+                )
+                .limit(1)
+            ).first()
+        return found is not None
+
     def pairs(self, org_id: str) -> list[tuple[Pair, int]]:
         with self.db.read() as conn:
             rows = conn.execute(
