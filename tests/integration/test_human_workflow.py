@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from dragoman.core import credits, translators
 from dragoman.core.assets.tm import Segment, TranslationMemory, pair_of
 from dragoman.core.assets.tm_index import for_database
+from dragoman.core.assets.tm_index.base import Origin
 from dragoman.core.orgs import get_or_create_org
 from dragoman.core.review_sweep import approve_due
 from dragoman.errors import InsufficientCreditsError
@@ -274,3 +275,24 @@ def test_balance_cannot_be_overdrawn(api: Api) -> None:
         credits.spend(conn, org_id, cost.credits_micros)
     with api.services.db.read() as conn:
         assert credits.balance(conn, org_id).micros == 200_000
+
+
+def test_the_memory_drafts_what_it_holds_and_the_engine_the_rest(api: Api) -> None:
+    """A human job's draft takes the organization's exact TM matches before the engine."""
+    key, engine = _setup(api, "drafted")
+    tkey = _translator(api, "drafted")
+    with api.services.db.write() as conn:
+        org_id = get_or_create_org(conn, "drafted").id
+    TranslationMemory(for_database(api.services.db)).record(
+        org_id,
+        pair_of("en", "es"),
+        [(Segment("The house is big."), "La casona es enorme.")],
+        Origin.HUMAN,
+    )
+    job_id = _submit(api, key, engine)
+    _wait_available(api, tkey, job_id)
+    assert _tsend(api, tkey, "POST", f"/translator/v1/jobs/{job_id}/take").status_code == 200
+    detail = _tget(api, tkey, f"/translator/v1/jobs/{job_id}").json()
+    segments = {s["key"].rsplit(".", 1)[-1]: s for s in detail["segments"]}
+    assert segments["title"]["target"] == "La casona es enorme."  # from the memory
+    assert "hola" in segments["greeting"]["target"].lower()  # from Apertium

@@ -1,5 +1,6 @@
-"""A human job's machine part: pre-translate with the engine its options name (or none),
-write its segments, and make it available to translators (`machine.done`, workflow human)."""
+"""A human job's machine part: exact matches from the translation memory, then a draft by
+the engine its options name (or none) for the rest; write its segments and make it available
+to translators (`machine.done`, workflow human)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,9 @@ def prepare(runner: JobRunner, job: ClaimedJob) -> None:
     """Draft the job by machine when its engine says so, then make it available."""
     options = HumanOptions.model_validate(job.engine_options)
     source = runner._load(job)
-    units = list(source.extraction.units)
+    # The organization's 101%/100% matches first: translators start from them, the engine
+    # drafts only what the memory does not hold.
+    units = runner.tm.apply(job, source.extraction.units).units
     failed = 0
     record = pretranslation_engine(runner, job, options.pretranslate)
     if record is not None:
