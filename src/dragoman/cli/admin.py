@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dragoman.cli.common import console, err_console, open_database
+from dragoman.cli.common import announce_revoked, console, err_console, open_database
 from dragoman.core import orgs
 from dragoman.errors import DragomanError
 from dragoman.settings import Settings
@@ -47,23 +47,7 @@ def revoke_key(
         db.dispose()
     for item in revoked:
         console.print(f"revoked {item.id} ({item.hint}...) of {item.org_id}", highlight=False)
-    url = settings.resolved_event_bus_url()
-    if url is None:
-        return  # processes apart cannot be told: their caches keep a key a second at most
-    from dragoman.delivery.buses.redis import RedisBus
-
-    bus = RedisBus(url)
-    try:
-        orgs.announce_revoked(bus, revoked)
-    except Exception as exc:  # the revocation stands; caches expire it on their own
-        err_console.print(
-            f"revoked, but running processes could not be told through the event bus "
-            f"({type(exc).__name__}: {exc}); they stop accepting the key within "
-            f"{orgs.KeyCache().ttl:.0f} seconds",
-            highlight=False,
-        )
-    finally:
-        bus.close()
+    announce_revoked(settings, revoked, "key")
 
 
 def register(app: typer.Typer) -> None:

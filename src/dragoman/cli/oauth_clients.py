@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from dragoman.cli.common import console, err_console, open_database
+from dragoman.cli.common import announce_revoked, console, err_console, open_database
 from dragoman.core import oauth, orgs
 from dragoman.errors import DragomanError
 from dragoman.settings import Settings
@@ -59,22 +59,7 @@ def revoke_client(client_id: str = typer.Argument(..., help="The client id (oac_
     finally:
         db.dispose()
     console.print(f"revoked {client_id} and {len(revoked)} live tokens", highlight=False)
-    url = settings.resolved_event_bus_url()
-    if url is None or not revoked:
-        return  # processes apart cannot be told: their caches keep a token a second at most
-    from dragoman.delivery.buses.redis import RedisBus
-
-    bus = RedisBus(url)
-    try:
-        orgs.announce_revoked(bus, revoked)
-    except Exception as exc:  # the revocation stands; caches expire it on their own
-        err_console.print(
-            f"revoked, but running processes could not be told through the event bus "
-            f"({type(exc).__name__}: {exc})",
-            highlight=False,
-        )
-    finally:
-        bus.close()
+    announce_revoked(settings, revoked, "token")
 
 
 def register(app: typer.Typer) -> None:

@@ -4,9 +4,9 @@ untouched entries stay byte-identical."""
 
 from __future__ import annotations
 
-import copy
 import io
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import docx
@@ -14,6 +14,7 @@ import pytest
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
+from tests.unit.documents import codec_helpers
 
 from dragoman.content.documents.base import DocumentSkeleton
 from dragoman.content.documents.docx import DocxCodec
@@ -27,20 +28,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 codec = DocxCodec()
 
 
-def parse(path: Path) -> tuple[list[Unit], DocumentSkeleton]:
-    extraction = codec.parse(path.read_bytes(), source_locale="en", limits=Limits())
-    assert isinstance(extraction.skeleton, DocumentSkeleton)
-    return extraction.units, extraction.skeleton
-
-
-def translate(path: Path, targets: dict[str, str], locale: str = "es") -> bytes:
-    units, skeleton = parse(path)
-    out = []
-    for unit in units:
-        unit = copy.copy(unit)
-        unit.target = targets.get(unit.id)
-        out.append(unit)
-    return codec.render(skeleton, out, target_locale=locale)
+parse = partial(codec_helpers.parse, codec)
+translate = partial(codec_helpers.translate, codec)
 
 
 def rebuild_all(path: Path, locale: str = "en") -> bytes:

@@ -7,16 +7,16 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 from openpyxl.cell.rich_text import CellRichText, TextBlock
+from tests.unit.documents import codec_helpers
 
 from dragoman.content.documents import _sheetnames
-from dragoman.content.documents.base import DocumentSkeleton
 from dragoman.content.documents.xlsx import XlsxCodec
-from dragoman.content.model import Limits, Unit
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "formats" / "xlsx"
 BUDGET = FIXTURES / "budget.xlsx"  # openpyxl: inline strings, comment, table, defined name
@@ -24,20 +24,8 @@ INLINE = FIXTURES / "inline.xlsx"  # hand-written: shared strings with runs, cac
 codec = XlsxCodec()
 
 
-def parse(path: Path) -> tuple[list[Unit], DocumentSkeleton]:
-    extraction = codec.parse(path.read_bytes(), source_locale="en", limits=Limits())
-    assert isinstance(extraction.skeleton, DocumentSkeleton)
-    return extraction.units, extraction.skeleton
-
-
-def translate(path: Path, targets: dict[str, str], locale: str = "es") -> bytes:
-    units, skeleton = parse(path)
-    out = []
-    for unit in units:
-        unit = copy.copy(unit)
-        unit.target = targets.get(unit.id)
-        out.append(unit)
-    return codec.render(skeleton, out, target_locale=locale)
+parse = partial(codec_helpers.parse, codec)
+translate = partial(codec_helpers.translate, codec)
 
 
 def load(data: bytes) -> Any:

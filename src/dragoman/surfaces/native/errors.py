@@ -4,7 +4,8 @@ applied to every route through its route class (the one place errors map to HTTP
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import Response
@@ -97,3 +98,13 @@ class NativeRoute(SurfaceRoute):
 
     def render_http(self, exc: HTTPException) -> Response:
         return error_response(exc.status_code, str(exc.detail))
+
+
+@contextmanager
+def renamed_fields(names: Mapping[str, str]) -> Iterator[None]:
+    """Errors raised inside carry this surface's field names (`names`: core -> native)."""
+    try:
+        yield
+    except DragomanError as exc:
+        exc.field = names.get(exc.field or "", exc.field)
+        raise

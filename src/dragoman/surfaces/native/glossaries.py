@@ -3,8 +3,6 @@ and export, for the caller's organization only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -12,9 +10,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from dragoman.core.assets.glossary import MAX_PAGE, GlossaryTerm, Pair, TermInput, parse_pair
-from dragoman.errors import DragomanError, ValidationError
+from dragoman.errors import ValidationError
 from dragoman.surfaces.base import CoreDep, read_multipart
-from dragoman.surfaces.native.errors import NativeRoute, error_responses
+from dragoman.surfaces.native.errors import NativeRoute, error_responses, renamed_fields
 from dragoman.surfaces.native.routes import OrgDep
 from dragoman.timefmt import iso_ms
 
@@ -39,17 +37,8 @@ PairParam = Annotated[
 ]
 
 
-@contextmanager
-def _native_fields() -> Iterator[None]:
-    try:
-        yield
-    except DragomanError as exc:
-        exc.field = _FIELDS.get(exc.field or "", exc.field)
-        raise
-
-
 def _pair(text: str) -> Pair:
-    with _native_fields():
+    with renamed_fields(_FIELDS):
         return parse_pair(text)
 
 
@@ -114,7 +103,7 @@ async def add_term(pair: PairParam, body: TermBody, org: OrgDep, core: CoreDep) 
         part_of_speech=body.partOfSpeech,
         note=body.note,
     )
-    with _native_fields():
+    with renamed_fields(_FIELDS):
         term = await core.glossaries.add_term(org.id, _pair(pair), entry)
     return JSONResponse(render_term(term), status_code=201)
 
@@ -153,7 +142,7 @@ async def import_terms(
     upload = body.files.get("file")
     if upload is None:
         raise ValidationError("file is required (a .csv or .tbx upload)", field="file")
-    with _native_fields():
+    with renamed_fields(_FIELDS):
         result, skipped = await core.glossaries.import_file(
             org.id, chosen, upload.data, upload.filename
         )

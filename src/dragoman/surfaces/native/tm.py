@@ -4,8 +4,6 @@ PO and XLIFF import, TMX export, for the caller's organization only."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -15,10 +13,10 @@ from pydantic import BaseModel, Field
 from dragoman.core.assets.tm import parse_pair
 from dragoman.core.assets.tm_index.base import Entry, Pair
 from dragoman.core.text_checks import check_text
-from dragoman.errors import DragomanError, ValidationError
+from dragoman.errors import ValidationError
 from dragoman.http_limits import MULTIPART_OVERHEAD
 from dragoman.surfaces.base import CoreDep, read_multipart
-from dragoman.surfaces.native.errors import NativeRoute, error_responses
+from dragoman.surfaces.native.errors import NativeRoute, error_responses, renamed_fields
 from dragoman.surfaces.native.routes import OrgDep
 from dragoman.timefmt import iso_ms
 
@@ -37,17 +35,8 @@ Q_DOC = (
 _FIELDS = {"source_locale": "pair", "target_locale": "pair", "format": "file"}
 
 
-@contextmanager
-def _native_fields() -> Iterator[None]:
-    try:
-        yield
-    except DragomanError as exc:
-        exc.field = _FIELDS.get(exc.field or "", exc.field)
-        raise
-
-
 def _pair(text: str) -> Pair:
-    with _native_fields():
+    with renamed_fields(_FIELDS):
         return parse_pair(text)
 
 
@@ -193,7 +182,7 @@ async def import_file(request: Request, org: OrgDep, core: CoreDep) -> JSONRespo
     if pair is not None and re.fullmatch(PAIR_PATTERN, pair) is None:
         raise ValidationError(f"pair {pair!r} is not SOURCE-TARGET (e.g. en-es)", field="pair")
     chosen = _pair(pair) if pair is not None else None
-    with _native_fields():
+    with renamed_fields(_FIELDS):
         counts = await core.tm.import_file(org.id, upload.data, upload.filename or "upload", chosen)
     return JSONResponse(
         {
